@@ -1,0 +1,1 @@
+//! KPI engine (in progress)

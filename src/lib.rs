@@ -1,0 +1,13 @@
+//! salesboard — a terminal live sales board over one shared SQLite file.
+//!
+//! Data flows one way: [`store`] (the only module that speaks SQL) → [`kpi`] (pure
+//! computations) → reports and the board.
+
+pub mod format;
+pub mod input;
+pub mod kpi;
+pub mod model;
+pub mod period;
+pub mod settings;
+pub mod store;
+pub mod text;

@@ -1,0 +1,1 @@
+//! Seed generator: being written (placeholder until the seed helper replaces this file).

@@ -1,0 +1,588 @@
+//! Validated writes, one function per entity. The board's forms and `salesboard add` fill
+//! the same `New…` structs with the text the user typed, so both get the same checks and
+//! the same one-line messages.
+
+use super::{Result, Store, StoreError};
+use crate::input;
+use crate::model::{ActivityKind, InquiryChannel, Outcome, Timestamp};
+use crate::period::{day_start, local_day};
+use chrono::{Local, NaiveDate, NaiveTime, Timelike};
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+/// Who is writing, and when. The OS user comes from the real uid, never from `$USER`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub uid: u32,
+    pub user: String,
+    /// "Now", injected so that validation ("in the future") is testable.
+    pub now: Timestamp,
+}
+
+impl Actor {
+    /// The user running this process, at the current time.
+    pub fn current() -> Actor {
+        let uid = nix::unistd::getuid();
+        let user = nix::unistd::User::from_uid(uid)
+            .ok()
+            .flatten()
+            .map(|u| u.name)
+            .unwrap_or_else(|| format!("uid{}", uid.as_raw()));
+        Actor {
+            uid: uid.as_raw(),
+            user: crate::text::clean_owned(user),
+            now: chrono::Utc::now().timestamp(),
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        local_day(&Local, self.now)
+    }
+}
+
+/// A rejected value: which field, and why, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct Validation {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl Validation {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Validation {
+        Validation {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+fn invalid<T>(field: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(StoreError::Invalid(Validation::new(field, reason)))
+}
+
+fn field<T>(name: &'static str, r: std::result::Result<T, String>) -> Result<T> {
+    r.map_err(|e| StoreError::Invalid(Validation::new(name, e)))
+}
+
+/// A call or a meeting, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewActivity {
+    pub kind: Option<ActivityKind>,
+    pub rep: String,
+    pub date: String,
+    /// Empty: now when the date is today, otherwise 12:00.
+    pub time: String,
+    pub duration: String,
+    /// Empty: `reached` for a call, `held` for a meeting.
+    pub outcome: String,
+    pub customer: String,
+    pub note: String,
+}
+
+/// A satisfaction survey answer, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewSurvey {
+    pub rep: String,
+    pub date: String,
+    pub score: String,
+    pub workload: String,
+    pub team: String,
+    pub manager: String,
+    pub pay: String,
+    pub comment: String,
+}
+
+/// A rep's monthly plan, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlan {
+    pub rep: String,
+    pub month: String,
+    pub revenue: String,
+    pub units: String,
+    pub calls: String,
+    pub meetings: String,
+    /// Replace an existing plan for that month instead of refusing.
+    pub replace: bool,
+}
+
+/// A knowledge test result, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewKnowledge {
+    pub rep: String,
+    pub date: String,
+    pub score: String,
+}
+
+/// An inquiry and/or its first response, as typed. With `inquiry` set, records the first
+/// response to that open inquiry; without it, records a new inquiry for `rep` received at
+/// `received_*`, answered at `date`/`time` when those are given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewResponse {
+    pub inquiry: String,
+    pub rep: String,
+    pub customer: String,
+    pub channel: String,
+    pub received_date: String,
+    pub received_time: String,
+    pub date: String,
+    pub time: String,
+}
+
+/// A rep found by name: id, display name, hire date.
+struct RepRow {
+    id: i64,
+    name: String,
+    hired_on: NaiveDate,
+}
+
+impl Store {
+    /// Finds an active rep by exact name (any case), `#id`, or a unique part of the name.
+    fn resolve_rep(&self, text: &str) -> Result<RepRow> {
+        let t = text.trim();
+        if t.is_empty() {
+            return invalid("rep", "a rep is required");
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, hired_on, active FROM rep ORDER BY name")?;
+        let all: Vec<(i64, String, String, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let lower = t.to_lowercase();
+        let by_id = t.strip_prefix('#').and_then(|n| n.parse::<i64>().ok());
+        let exact: Vec<_> = all
+            .iter()
+            .filter(|r| Some(r.0) == by_id || r.1.to_lowercase() == lower)
+            .collect();
+        let found = if exact.len() == 1 {
+            exact[0]
+        } else {
+            let partial: Vec<_> = all
+                .iter()
+                .filter(|r| r.1.to_lowercase().contains(&lower))
+                .collect();
+            match partial.as_slice() {
+                [one] => *one,
+                [] => return invalid("rep", format!("unknown rep '{}'", crate::text::clean(t))),
+                many => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .take(4)
+                        .map(|r| crate::text::clean_owned(r.1.clone()))
+                        .collect();
+                    return invalid(
+                        "rep",
+                        format!(
+                            "'{}' matches {} reps ({}{}); type more of the name",
+                            crate::text::clean(t),
+                            many.len(),
+                            names.join(", "),
+                            if many.len() > 4 { ", …" } else { "" }
+                        ),
+                    );
+                }
+            }
+        };
+        let name = crate::text::clean_owned(found.1.clone());
+        if !found.3 {
+            return invalid("rep", format!("{name} is not active"));
+        }
+        let hired_on = NaiveDate::parse_from_str(&found.2, "%Y-%m-%d")
+            .map_err(|_| StoreError::Other(format!("rep {name} has a bad hire date")))?;
+        Ok(RepRow {
+            id: found.0,
+            name,
+            hired_on,
+        })
+    }
+
+    /// Finds a customer by exact name (any case), `#id`, or a unique part of the name.
+    fn resolve_customer(&self, text: &str) -> Result<Option<i64>> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        if let Some(id) = t.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+            let hit: Option<i64> = self
+                .conn
+                .query_row("SELECT id FROM customer WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            return hit.map(Some).ok_or_else(|| {
+                StoreError::Invalid(Validation::new("customer", format!("no customer #{id}")))
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM customer WHERE lower(name) = lower(?1)
+             UNION ALL SELECT id, name FROM customer WHERE instr(lower(name), lower(?1)) > 0 LIMIT 6",
+        )?;
+        let hits: Vec<(i64, String)> = stmt
+            .query_map([t], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // SQLite's lower() only folds ASCII; compare again with Unicode folding.
+        let lower = t.to_lowercase();
+        let exact: Vec<_> = hits.iter().filter(|h| h.1.to_lowercase() == lower).collect();
+        if let Some(h) = exact.first() {
+            return Ok(Some(h.0));
+        }
+        let mut ids: Vec<i64> = hits.iter().map(|h| h.0).collect();
+        ids.dedup();
+        match ids.as_slice() {
+            [one] => Ok(Some(*one)),
+            [] => {
+                // Unicode names: scan when the ASCII-only SQL match found nothing.
+                let mut stmt = self.conn.prepare_cached("SELECT id, name FROM customer")?;
+                let found: Vec<i64> = stmt
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .filter_map(|r| r.ok())
+                    .filter(|(_, n)| n.to_lowercase().contains(&lower))
+                    .map(|(id, _)| id)
+                    .take(2)
+                    .collect();
+                match found.as_slice() {
+                    [one] => Ok(Some(*one)),
+                    [] => invalid("customer", format!("unknown customer '{}'", crate::text::clean(t))),
+                    _ => invalid("customer", format!("'{}' matches several customers; type more of the name", crate::text::clean(t))),
+                }
+            }
+            _ => invalid(
+                "customer",
+                format!("'{}' matches several customers; type more of the name", crate::text::clean(t)),
+            ),
+        }
+    }
+
+    /// Turns a typed date and optional time into an instant, checking it is neither in the
+    /// future nor before `rep` was hired.
+    fn instant(
+        &self,
+        actor: &Actor,
+        rep: &RepRow,
+        date_field: &'static str,
+        date: &str,
+        time_field: &'static str,
+        time: &str,
+    ) -> Result<Timestamp> {
+        let today = actor.today();
+        let day = field(date_field, input::parse_date(date, today))?;
+        let time = if time.trim().is_empty() {
+            if day == today {
+                let now = chrono::DateTime::from_timestamp(actor.now, 0)
+                    .map(|t| t.with_timezone(&Local).time())
+                    .unwrap_or_default();
+                NaiveTime::from_hms_opt(now.hour(), now.minute(), 0).unwrap_or_default()
+            } else {
+                NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()
+            }
+        } else {
+            field(time_field, input::parse_time(time))?
+        };
+        check_day(actor, rep, date_field, day)?;
+        let at = day_start(&Local, day) + i64::from(time.num_seconds_from_midnight());
+        if at > actor.now + 60 {
+            return invalid(time_field, format!("{} is in the future", time.format("%H:%M")));
+        }
+        Ok(at)
+    }
+
+    /// Records a call or a meeting. Returns the new row's id.
+    pub fn add_activity(&mut self, actor: &Actor, new: &NewActivity) -> Result<i64> {
+        let Some(kind) = new.kind else {
+            return invalid("kind", "call or meeting");
+        };
+        let rep = self.resolve_rep(&new.rep)?;
+        let at = self.instant(actor, &rep, "date", &new.date, "time", &new.time)?;
+        let duration = if new.duration.trim().is_empty() {
+            0
+        } else {
+            field("duration", input::parse_duration(&new.duration))?
+        };
+        let outcome = if new.outcome.trim().is_empty() {
+            match kind {
+                ActivityKind::Call => Outcome::Reached,
+                ActivityKind::Meeting => Outcome::Held,
+            }
+        } else {
+            field("outcome", new.outcome.parse::<Outcome>())?
+        };
+        let customer = self.resolve_customer(&new.customer)?;
+        let note = crate::text::clean(new.note.trim()).into_owned();
+        self.write(actor, |tx, audit| {
+            tx.prepare_cached(
+                "INSERT INTO activity(rep_id, kind, at, duration_min, outcome, customer_id, note, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                rep.id,
+                kind.as_str(),
+                at,
+                duration,
+                outcome.as_str(),
+                customer,
+                note,
+                audit.actor().user,
+                audit.actor().now
+            ])?;
+            let id = tx.last_insert_rowid();
+            audit.record(
+                tx,
+                "insert",
+                "activity",
+                Some(id),
+                None,
+                Some(json!({"rep": rep.name, "kind": kind.as_str(), "at": at,
+                    "duration_min": duration, "outcome": outcome.as_str(),
+                    "customer_id": customer, "note": note})),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Records a satisfaction survey answer (score 1–10, optional sub-scores 1–5).
+    pub fn add_survey(&mut self, actor: &Actor, new: &NewSurvey) -> Result<i64> {
+        let rep = self.resolve_rep(&new.rep)?;
+        let day = field("date", input::parse_date(&new.date, actor.today()))?;
+        check_day(actor, &rep, "date", day)?;
+        let score = field("score", input::parse_int_in(&new.score, 1, 10))?;
+        let sub = |name: &'static str, v: &str| -> Result<Option<i64>> {
+            if v.trim().is_empty() {
+                Ok(None)
+            } else {
+                field(name, input::parse_int_in(v, 1, 5)).map(Some)
+            }
+        };
+        let workload = sub("workload", &new.workload)?;
+        let team = sub("team", &new.team)?;
+        let manager = sub("manager", &new.manager)?;
+        let pay = sub("pay", &new.pay)?;
+        let comment = crate::text::clean(new.comment.trim()).into_owned();
+        let taken_on = day.format("%Y-%m-%d").to_string();
+        self.write(actor, |tx, audit| {
+            tx.prepare_cached(
+                "INSERT INTO satisfaction(rep_id, taken_on, score, workload, team, manager, pay, comment, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                rep.id, taken_on, score, workload, team, manager, pay, comment,
+                audit.actor().user, audit.actor().now
+            ])?;
+            let id = tx.last_insert_rowid();
+            audit.record(
+                tx,
+                "insert",
+                "satisfaction",
+                Some(id),
+                None,
+                Some(json!({"rep": rep.name, "taken_on": taken_on, "score": score,
+                    "workload": workload, "team": team, "manager": manager, "pay": pay,
+                    "comment": comment})),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Records a knowledge test score (0–100 %).
+    pub fn add_knowledge(&mut self, actor: &Actor, new: &NewKnowledge) -> Result<i64> {
+        let rep = self.resolve_rep(&new.rep)?;
+        let day = field("date", input::parse_date(&new.date, actor.today()))?;
+        check_day(actor, &rep, "date", day)?;
+        let score = field("score", input::parse_int_in(new.score.trim().trim_end_matches('%'), 0, 100))?;
+        let taken_on = day.format("%Y-%m-%d").to_string();
+        self.write(actor, |tx, audit| {
+            tx.prepare_cached(
+                "INSERT INTO knowledge_test(rep_id, taken_on, score, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![rep.id, taken_on, score, audit.actor().user, audit.actor().now])?;
+            let id = tx.last_insert_rowid();
+            audit.record(
+                tx,
+                "insert",
+                "knowledge_test",
+                Some(id),
+                None,
+                Some(json!({"rep": rep.name, "taken_on": taken_on, "score": score})),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Records a rep's monthly plan. A month that already has a plan is refused unless
+    /// `replace` is set, in which case the old targets go to the audit log.
+    pub fn add_plan(&mut self, actor: &Actor, new: &NewPlan) -> Result<i64> {
+        let rep = self.resolve_rep(&new.rep)?;
+        let month = field("month", input::parse_month(&new.month))?;
+        let month_text = month.format("%Y-%m").to_string();
+        let revenue = field("revenue", input::parse_money(&new.revenue))?;
+        if revenue < 0 {
+            return invalid("revenue", "a target cannot be negative");
+        }
+        let count = |name: &'static str, v: &str| -> Result<i64> {
+            if v.trim().is_empty() {
+                Ok(0)
+            } else {
+                field(name, input::parse_int_in(v, 0, 1_000_000))
+            }
+        };
+        let units = count("units", &new.units)?;
+        let calls = count("calls", &new.calls)?;
+        let meetings = count("meetings", &new.meetings)?;
+        let replace = new.replace;
+        let rep_name = rep.name.clone();
+        self.write(actor, |tx, audit| {
+            let old: Option<(i64, i64, i64, i64, i64)> = tx
+                .query_row(
+                    "SELECT id, revenue_target, units_target, calls_target, meetings_target
+                     FROM plan WHERE rep_id = ?1 AND month = ?2",
+                    params![rep.id, month_text],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let new_values = json!({"rep": rep_name, "month": month_text, "revenue_target": revenue,
+                "units_target": units, "calls_target": calls, "meetings_target": meetings});
+            match old {
+                Some((id, ..)) if !replace => invalid(
+                    "month",
+                    format!("{rep_name} already has a plan for {month_text} (#{id}); edit it instead (add plan --replace)"),
+                ),
+                Some((id, r0, u0, c0, m0)) => {
+                    tx.execute(
+                        "UPDATE plan SET revenue_target = ?2, units_target = ?3, calls_target = ?4,
+                         meetings_target = ?5, entered_by = ?6, entered_at = ?7 WHERE id = ?1",
+                        params![id, revenue, units, calls, meetings, audit.actor().user, audit.actor().now],
+                    )?;
+                    audit.record(
+                        tx,
+                        "update",
+                        "plan",
+                        Some(id),
+                        Some(json!({"revenue_target": r0, "units_target": u0,
+                            "calls_target": c0, "meetings_target": m0})),
+                        Some(new_values),
+                    )?;
+                    Ok(id)
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO plan(rep_id, month, revenue_target, units_target, calls_target,
+                         meetings_target, entered_by, entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![rep.id, month_text, revenue, units, calls, meetings, audit.actor().user, audit.actor().now],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    audit.record(tx, "insert", "plan", Some(id), None, Some(new_values))?;
+                    Ok(id)
+                }
+            }
+        })
+    }
+
+    /// Records the first response to an inquiry (or a new inquiry, see [`NewResponse`]).
+    pub fn add_response(&mut self, actor: &Actor, new: &NewResponse) -> Result<i64> {
+        if !new.inquiry.trim().is_empty() {
+            let id = field(
+                "inquiry",
+                new.inquiry
+                    .trim()
+                    .trim_start_matches('#')
+                    .parse::<i64>()
+                    .map_err(|_| format!("'{}' is not an inquiry number", new.inquiry.trim())),
+            )?;
+            let row: Option<(i64, i64, Option<i64>)> = self
+                .conn
+                .query_row(
+                    "SELECT rep_id, received_at, first_response_at FROM inquiry WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((rep_id, received_at, answered)) = row else {
+                return invalid("inquiry", format!("no inquiry #{id}"));
+            };
+            if let Some(at) = answered {
+                return invalid(
+                    "inquiry",
+                    format!("#{id} was already answered at {}", crate::format::local_time(at)),
+                );
+            }
+            let rep = self.resolve_rep(&format!("#{rep_id}"))?;
+            let at = self.instant(actor, &rep, "date", &new.date, "time", &new.time)?;
+            if at < received_at {
+                return invalid(
+                    "time",
+                    format!("the response is before the inquiry came in ({})", crate::format::local_time(received_at)),
+                );
+            }
+            return self.write(actor, |tx, audit| {
+                tx.execute(
+                    "UPDATE inquiry SET first_response_at = ?2 WHERE id = ?1",
+                    params![id, at],
+                )?;
+                audit.record(
+                    tx,
+                    "update",
+                    "inquiry",
+                    Some(id),
+                    Some(json!({"first_response_at": null})),
+                    Some(json!({"first_response_at": at})),
+                )?;
+                Ok(id)
+            });
+        }
+        let rep = self.resolve_rep(&new.rep)?;
+        let customer = self.resolve_customer(&new.customer)?;
+        let channel = if new.channel.trim().is_empty() {
+            InquiryChannel::Email
+        } else {
+            field("channel", new.channel.parse::<InquiryChannel>())?
+        };
+        let received = self.instant(
+            actor,
+            &rep,
+            "received",
+            &new.received_date,
+            "received time",
+            &new.received_time,
+        )?;
+        let responded = if new.date.trim().is_empty() && new.time.trim().is_empty() {
+            None
+        } else {
+            let at = self.instant(actor, &rep, "date", &new.date, "time", &new.time)?;
+            if at < received {
+                return invalid("time", "the response is before the inquiry came in");
+            }
+            Some(at)
+        };
+        self.write(actor, |tx, audit| {
+            tx.execute(
+                "INSERT INTO inquiry(rep_id, customer_id, channel, received_at, first_response_at, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![rep.id, customer, channel.as_str(), received, responded, audit.actor().user, audit.actor().now],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit.record(
+                tx,
+                "insert",
+                "inquiry",
+                Some(id),
+                None,
+                Some(json!({"rep": rep.name, "customer_id": customer, "channel": channel.as_str(),
+                    "received_at": received, "first_response_at": responded})),
+            )?;
+            Ok(id)
+        })
+    }
+}
+
+/// A day for an entry about `rep` must not be in the future nor before the rep was hired.
+fn check_day(actor: &Actor, rep: &RepRow, name: &'static str, day: NaiveDate) -> Result<()> {
+    if day > actor.today() {
+        return invalid(name, format!("{day} is in the future"));
+    }
+    if day < rep.hired_on {
+        return invalid(
+            name,
+            format!("{day} is before {} was hired ({})", rep.name, rep.hired_on),
+        );
+    }
+    Ok(())
+}
