@@ -1,0 +1,305 @@
+//! #34: every warning rule of SPEC §3 gathered into one list, newest first.
+
+use super::compute::burnout;
+use super::figures::{Kpis, RepKpis};
+use crate::format;
+use crate::model::{RepId, Timestamp};
+use crate::settings::Settings;
+use crate::store::Dataset;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// #3 revenue below the expected share of the target.
+    BehindPace,
+    /// #9 opportunity → win under the warning level.
+    LowWinRate,
+    /// #14 cycle more than the setting slower than the team.
+    SlowCycle,
+    /// #31 satisfaction low or falling.
+    BurnoutRisk,
+    /// #30 invoices past due.
+    OverdueInvoices,
+    /// #18 inquiries answered later than the SLA, or not at all.
+    ResponseOverSla,
+    /// #16 meetings below the minimum share of the paced target.
+    MeetingsBelowMinimum,
+    /// #32 knowledge test under the minimum.
+    KnowledgeBelowMinimum,
+    /// #17 fewer won deals per 100 calls than the rule of thumb.
+    FewWinsPerCall,
+    /// #21 customers not contacted for too long.
+    CustomersNotContacted,
+    /// #26 LTV : CAC under 3.
+    LowLtvToCac,
+}
+
+impl AlertKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::BehindPace => "behind_pace",
+            AlertKind::LowWinRate => "low_win_rate",
+            AlertKind::SlowCycle => "slow_cycle",
+            AlertKind::BurnoutRisk => "burnout_risk",
+            AlertKind::OverdueInvoices => "overdue_invoices",
+            AlertKind::ResponseOverSla => "response_over_sla",
+            AlertKind::MeetingsBelowMinimum => "meetings_below_minimum",
+            AlertKind::KnowledgeBelowMinimum => "knowledge_below_minimum",
+            AlertKind::FewWinsPerCall => "few_wins_per_call",
+            AlertKind::CustomersNotContacted => "customers_not_contacted",
+            AlertKind::LowLtvToCac => "low_ltv_to_cac",
+        }
+    }
+}
+
+/// One warning. `value` and `threshold` carry the numbers so the board can word it in
+/// any language; `message` is the English wording used by reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub rep_id: Option<RepId>,
+    pub rep: Option<String>,
+    /// When the condition arose (survey date, due date, inquiry time…) or the snapshot time.
+    pub at: Timestamp,
+    pub value: f64,
+    pub threshold: f64,
+    pub message: String,
+}
+
+/// Period facts the rules need besides the KPIs.
+pub(crate) struct Input {
+    pub settings: Settings,
+    pub cur: (Timestamp, Timestamp),
+    pub snapshot: Timestamp,
+    pub as_of: NaiveDate,
+    pub start_of: fn(NaiveDate) -> Timestamp,
+}
+
+/// Minimum closed opportunities before a win rate is judged.
+const MIN_CLOSED_FOR_WIN_RATE: i64 = 5;
+/// Minimum won deals before a cycle is compared with the team.
+const MIN_WON_FOR_CYCLE: i64 = 3;
+/// Minimum calls before the wins-per-call rule of thumb is applied.
+const MIN_CALLS_FOR_RULE: i64 = 100;
+
+pub(crate) fn gather(
+    input: &Input,
+    reps: &[RepKpis],
+    total: &Kpis,
+    scope: &str,
+    data: &Dataset,
+) -> Vec<Alert> {
+    let s = &input.settings;
+    let mut out = Vec::new();
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    for r in reps {
+        if !r.rep.active {
+            continue;
+        }
+        let k = &r.kpis;
+        let name = r.rep.name.clone();
+        let mut push = |kind, at, value: f64, threshold: f64, message: String| {
+            out.push(Alert {
+                kind,
+                rep_id: Some(r.rep.id),
+                rep: Some(name.clone()),
+                at,
+                value,
+                threshold,
+                message: format!("{name}: {message}"),
+            });
+        };
+        if k.pace.behind {
+            let done = k.revenue_attainment.unwrap_or(0.0);
+            let expected = k.pace.expected_share.unwrap_or(0.0);
+            push(
+                AlertKind::BehindPace,
+                input.snapshot,
+                done,
+                expected,
+                format!("behind pace — {} of target, {} expected by now", pct(done), pct(expected)),
+            );
+        }
+        let f = &k.funnel;
+        if let Some(rate) = f.opportunity_to_win
+            && f.closed_won + f.closed_lost >= MIN_CLOSED_FOR_WIN_RATE
+            && rate * 100.0 < s.win_rate_warn_pct as f64
+        {
+            push(
+                AlertKind::LowWinRate,
+                input.snapshot,
+                rate,
+                s.win_rate_warn_pct as f64 / 100.0,
+                format!(
+                    "opportunity → win {} (under {}%, {} of {} closed)",
+                    pct(rate),
+                    s.win_rate_warn_pct,
+                    f.closed_won,
+                    f.closed_won + f.closed_lost
+                ),
+            );
+        }
+        if k.cycle.slow
+            && k.cycle.won_deals >= MIN_WON_FOR_CYCLE
+            && let (Some(m), Some(b), Some(v)) = (k.cycle.mean_days, k.cycle.baseline_days, k.cycle.vs_baseline)
+        {
+            push(
+                AlertKind::SlowCycle,
+                input.snapshot,
+                m,
+                b,
+                format!(
+                    "sales cycle {m:.0} days, {} slower than the team's {b:.0} — may need coaching",
+                    pct(v)
+                ),
+            );
+        }
+        let surveys: Vec<_> = data
+            .surveys
+            .iter()
+            .filter(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
+            .collect();
+        if let Some(last) = surveys.last() {
+            let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i)).map(|b| b.score);
+            if burnout(s, last.score, before) {
+                let why = match before {
+                    Some(b) if b - last.score >= s.burnout_drop => {
+                        format!("satisfaction fell from {b} to {}", last.score)
+                    }
+                    _ => format!("satisfaction {}/10", last.score),
+                };
+                push(
+                    AlertKind::BurnoutRisk,
+                    (input.start_of)(last.taken_on),
+                    last.score as f64,
+                    s.burnout_score as f64,
+                    format!("burnout risk — {why} on {}", last.taken_on),
+                );
+            }
+        }
+        let overdue: Vec<_> = data
+            .invoices
+            .iter()
+            .filter(|i| {
+                i.rep_id == r.rep.id
+                    && i.issued_on <= input.as_of
+                    && i.due_on < input.as_of
+                    && i.paid_on.is_none_or(|p| p > input.as_of)
+            })
+            .collect();
+        if let Some(latest) = overdue.iter().map(|i| i.due_on).max() {
+            let sum: i64 = overdue.iter().map(|i| i.amount).sum();
+            push(
+                AlertKind::OverdueInvoices,
+                (input.start_of)(latest),
+                sum as f64,
+                0.0,
+                format!(
+                    "{} overdue invoice(s), {} {}, up to {} days",
+                    overdue.len(),
+                    format::group(sum / 100, format::Lang::En),
+                    data.settings.currency,
+                    k.receivables.max_days_overdue
+                ),
+            );
+        }
+        let a = &k.activity;
+        if a.over_sla > 0 {
+            let latest = data
+                .inquiries
+                .iter()
+                .filter(|q| {
+                    q.rep_id == r.rep.id
+                        && q.received_at >= input.cur.0
+                        && q.received_at < input.cur.1
+                        && q.first_response_at.unwrap_or(input.snapshot) - q.received_at
+                            > s.response_sla_minutes * 60
+                })
+                .map(|q| q.received_at)
+                .max()
+                .unwrap_or(input.snapshot);
+            push(
+                AlertKind::ResponseOverSla,
+                latest,
+                a.over_sla as f64,
+                s.response_sla_minutes as f64,
+                format!(
+                    "{} of {} inquiries answered later than {} min or not at all",
+                    a.over_sla, a.inquiries, s.response_sla_minutes
+                ),
+            );
+        }
+        if a.meetings_below_minimum {
+            let pace = a.meetings_pace.unwrap_or(0.0);
+            push(
+                AlertKind::MeetingsBelowMinimum,
+                input.snapshot,
+                pace,
+                s.meetings_min_pct as f64 / 100.0,
+                format!(
+                    "{} meetings, {} of the paced target (minimum {}%)",
+                    a.meetings.now,
+                    pct(pace),
+                    s.meetings_min_pct
+                ),
+            );
+        }
+        if let Some(t) = data
+            .knowledge
+            .iter()
+            .filter(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
+            .last()
+            && t.score < s.knowledge_min_pct
+        {
+            push(
+                AlertKind::KnowledgeBelowMinimum,
+                (input.start_of)(t.taken_on),
+                t.score as f64,
+                s.knowledge_min_pct as f64,
+                format!("product knowledge test {}% on {} (minimum {}%)", t.score, t.taken_on, s.knowledge_min_pct),
+            );
+        }
+        if a.calls.now >= MIN_CALLS_FOR_RULE
+            && let Some(w) = a.won_per_100_calls
+            && w < s.won_per_100_calls_min as f64
+        {
+            push(
+                AlertKind::FewWinsPerCall,
+                input.snapshot,
+                w,
+                s.won_per_100_calls_min as f64,
+                format!("{w:.1} won deals per 100 calls (rule of thumb: {})", s.won_per_100_calls_min),
+            );
+        }
+        if a.not_contacted > 0 {
+            push(
+                AlertKind::CustomersNotContacted,
+                input.snapshot,
+                a.not_contacted as f64,
+                s.no_contact_days as f64,
+                format!("{} customer(s) not contacted in {} days", a.not_contacted, s.no_contact_days),
+            );
+        }
+    }
+    if let Some(ratio) = total.customers.ltv_to_cac
+        && ratio < 3.0
+    {
+        out.push(Alert {
+            kind: AlertKind::LowLtvToCac,
+            rep_id: None,
+            rep: None,
+            at: input.snapshot,
+            value: ratio,
+            threshold: 3.0,
+            message: format!("{scope}: LTV : CAC is {ratio:.1} (healthy is 3 or more)"),
+        });
+    }
+    out.sort_by(|a, b| {
+        b.at.cmp(&a.at)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.rep.cmp(&b.rep))
+    });
+    out
+}

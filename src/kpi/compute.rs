@@ -1,0 +1,1050 @@
+//! Computes [`Report`]s: groups the dataset's rows by rep once, then derives every KPI for
+//! each scope (rep, team subtree, company) from the rows of the reps in it. Team figures are
+//! therefore exactly the sum of their reps' rows; only targets may be set explicitly for a
+//! team (a team plan), which overrides the sum of its members' plans.
+
+use super::deal::{DealPath, open_at, stage_at};
+use super::figures::*;
+use super::{Ctx, alerts, growth, mean, median, percentile, ratio};
+use crate::model::*;
+use crate::period::{Period, working_days_between};
+use crate::settings::Settings;
+use crate::store::Dataset;
+use chrono::{Datelike, Duration, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Company,
+    Team(TeamId),
+    Rep(RepId),
+}
+
+/// How many monthly points the satisfaction and knowledge trends keep.
+const TREND_POINTS: usize = 6;
+
+/// Rows of the dataset grouped for quick access by rep and deal.
+struct Index<'a> {
+    data: &'a Dataset,
+    ctx: &'a Ctx,
+    s: &'a Settings,
+    cur: (Timestamp, Timestamp),
+    prev_period: Period,
+    prev: (Timestamp, Timestamp),
+    /// The moment "open" pipeline figures are taken at: the period's end, or now-ish
+    /// (the end of today) while the period runs.
+    snapshot: Timestamp,
+    prev_snapshot: Timestamp,
+    as_of: NaiveDate,
+    deals_by_rep: HashMap<RepId, Vec<usize>>,
+    paths: Vec<DealPath>,
+    changes: HashMap<DealId, &'a [StageChange]>,
+    days_by_rep: HashMap<RepId, Vec<&'a ActivityDay>>,
+    customers_by_rep: HashMap<Option<RepId>, Vec<&'a Customer>>,
+    customers: HashMap<CustomerId, &'a Customer>,
+    inquiries_by_rep: HashMap<RepId, Vec<&'a Inquiry>>,
+    invoices_by_rep: HashMap<RepId, Vec<&'a Invoice>>,
+    surveys_by_rep: HashMap<RepId, Vec<&'a Survey>>,
+    tests_by_rep: HashMap<RepId, Vec<&'a Survey>>,
+    rep_plans: HashMap<(RepId, NaiveDate), Targets>,
+    team_plans: HashMap<(TeamId, NaiveDate), Targets>,
+    children: HashMap<TeamId, Vec<TeamId>>,
+    team_reps: HashMap<TeamId, Vec<RepId>>,
+    /// Acquisition cost allocated to each customer acquired in the period.
+    allocated_cost: HashMap<CustomerId, f64>,
+    /// Campaign and other acquisition cost in the period that no new customer carries.
+    total_acquisition_cost: f64,
+}
+
+fn group<'a, T, K: std::hash::Hash + Eq>(
+    rows: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> HashMap<K, Vec<&'a T>> {
+    let mut m: HashMap<K, Vec<&'a T>> = HashMap::new();
+    for r in rows {
+        m.entry(key(r)).or_default().push(r);
+    }
+    m
+}
+
+/// Days of `[a_start, a_end]` (inclusive) that fall inside `[b_start, b_end)`.
+fn overlap_days(a_start: NaiveDate, a_end: NaiveDate, b_start: NaiveDate, b_end: NaiveDate) -> i64 {
+    let from = a_start.max(b_start);
+    let to = (a_end + Duration::days(1)).min(b_end);
+    (to - from).num_days().max(0)
+}
+
+fn in_range(t: Option<Timestamp>, (from, to): (Timestamp, Timestamp)) -> bool {
+    t.is_some_and(|t| t >= from && t < to)
+}
+
+fn money(v: f64) -> Money {
+    v.round() as Money
+}
+
+fn money_ratio(num: Money, den: i64) -> Option<Money> {
+    ratio(num as f64, den as f64).map(money)
+}
+
+impl<'a> Index<'a> {
+    fn new(data: &'a Dataset, ctx: &'a Ctx) -> Index<'a> {
+        let period = ctx.period;
+        let prev_period = period.prev();
+        let cur = ctx.bounds(&period);
+        let prev = ctx.bounds(&prev_period);
+        let end_of_today = (ctx.start_of)(ctx.today + Duration::days(1));
+        let snapshot = cur.1.min(end_of_today);
+        let prev_snapshot = prev.1.min(end_of_today);
+        let as_of = period.last_day().min(ctx.today);
+
+        let mut deals_by_rep: HashMap<RepId, Vec<usize>> = HashMap::new();
+        for (i, d) in data.deals.iter().enumerate() {
+            deals_by_rep.entry(d.rep_id).or_default().push(i);
+        }
+        let mut changes: HashMap<DealId, &[StageChange]> = HashMap::new();
+        let mut start = 0;
+        for i in 1..=data.stage_changes.len() {
+            if i == data.stage_changes.len()
+                || data.stage_changes[i].deal_id != data.stage_changes[start].deal_id
+            {
+                if start < i {
+                    changes.insert(data.stage_changes[start].deal_id, &data.stage_changes[start..i]);
+                }
+                start = i;
+            }
+        }
+        let paths = data
+            .deals
+            .iter()
+            .map(|d| DealPath::new(d, changes.get(&d.id).copied().unwrap_or(&[])))
+            .collect();
+
+        let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::new();
+        for t in &data.teams {
+            if let Some(p) = t.parent_id {
+                children.entry(p).or_default().push(t.id);
+            }
+        }
+        let mut team_reps: HashMap<TeamId, Vec<RepId>> = HashMap::new();
+        for r in &data.reps {
+            team_reps.entry(r.team_id).or_default().push(r.id);
+        }
+
+        let mut ix = Index {
+            data,
+            ctx,
+            s: &data.settings,
+            cur,
+            prev_period,
+            prev,
+            snapshot,
+            prev_snapshot,
+            as_of,
+            deals_by_rep,
+            paths,
+            changes,
+            days_by_rep: group(&data.activity_days, |a| a.rep_id),
+            customers_by_rep: group(&data.customers, |c| c.rep_id),
+            customers: data.customers.iter().map(|c| (c.id, c)).collect(),
+            inquiries_by_rep: group(&data.inquiries, |q| q.rep_id),
+            invoices_by_rep: group(&data.invoices, |i| i.rep_id),
+            surveys_by_rep: group(&data.surveys, |s| s.rep_id),
+            tests_by_rep: group(&data.knowledge, |s| s.rep_id),
+            rep_plans: data.plans.iter().map(|p| ((p.owner_id, p.month), p.targets)).collect(),
+            team_plans: data.team_plans.iter().map(|p| ((p.owner_id, p.month), p.targets)).collect(),
+            children,
+            team_reps,
+            allocated_cost: HashMap::new(),
+            total_acquisition_cost: 0.0,
+        };
+        ix.allocate_acquisition_cost();
+        ix
+    }
+
+    /// Spreads the period's acquisition spending over the customers acquired in it: each
+    /// campaign's cost (prorated to the days of the campaign inside the period) over the
+    /// customers it brought; other acquisition cost over all new customers.
+    fn allocate_acquisition_cost(&mut self) {
+        let p = self.ctx.period;
+        let new: Vec<&Customer> = self
+            .data
+            .customers
+            .iter()
+            .filter(|c| p.contains(c.acquired_on))
+            .collect();
+        let mut total = 0.0;
+        for c in &self.data.campaigns {
+            let cost = campaign_share(c, &p) * c.cost as f64;
+            total += cost;
+            let brought: Vec<&&Customer> = new.iter().filter(|x| x.campaign_id == Some(c.id)).collect();
+            if !brought.is_empty() {
+                let each = cost / brought.len() as f64;
+                for x in brought {
+                    *self.allocated_cost.entry(x.id).or_default() += each;
+                }
+            }
+        }
+        let other: f64 = self
+            .data
+            .acquisition_costs
+            .iter()
+            .filter(|a| p.contains(a.spent_on))
+            .map(|a| a.amount as f64)
+            .sum();
+        total += other;
+        if !new.is_empty() {
+            let each = other / new.len() as f64;
+            for x in &new {
+                *self.allocated_cost.entry(x.id).or_default() += each;
+            }
+        }
+        self.total_acquisition_cost = total;
+    }
+
+    fn deals_of<'s>(&'s self, reps: &'s [RepId]) -> impl Iterator<Item = (&'a Deal, &'s DealPath)> + 's {
+        reps.iter().flat_map(move |r| {
+            self.deals_by_rep
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |&i| (&self.data.deals[i], &self.paths[i]))
+        })
+    }
+
+    fn changes_of(&self, deal: DealId) -> &'a [StageChange] {
+        self.changes.get(&deal).copied().unwrap_or(&[])
+    }
+
+    /// Share of a month's targets that falls in `period`, by working days.
+    fn month_share(month: NaiveDate, period: &Period) -> f64 {
+        let next = Period::containing(crate::period::PeriodKind::Month, month).end;
+        let all = working_days_between(month, next);
+        let inside = working_days_between(month.max(period.start), next.min(period.end));
+        ratio(inside as f64, all as f64).unwrap_or(0.0)
+    }
+
+    fn team_month(&self, team: TeamId, month: NaiveDate, depth: usize) -> Targets {
+        if let Some(t) = self.team_plans.get(&(team, month)) {
+            return *t;
+        }
+        let mut sum = Targets::default();
+        let mut add = |t: Targets| {
+            sum.revenue += t.revenue;
+            sum.units += t.units;
+            sum.calls += t.calls;
+            sum.meetings += t.meetings;
+        };
+        for r in self.team_reps.get(&team).into_iter().flatten() {
+            if let Some(t) = self.rep_plans.get(&(*r, month)) {
+                add(*t);
+            }
+        }
+        // The depth guard keeps a (schema-forbidden, but possible via raw SQL) cycle finite.
+        if depth < 32 {
+            for c in self.children.get(&team).into_iter().flatten() {
+                add(self.team_month(*c, month, depth + 1));
+            }
+        }
+        sum
+    }
+
+    fn targets(&self, scope: Scope) -> PeriodTargets {
+        let p = self.ctx.period;
+        let (mut rev, mut units, mut calls, mut meetings) = (0.0, 0.0, 0.0, 0.0);
+        for month in p.months_touched() {
+            let share = Self::month_share(month, &p);
+            let t = match scope {
+                Scope::Rep(r) => self.rep_plans.get(&(r, month)).copied().unwrap_or_default(),
+                Scope::Team(t) => self.team_month(t, month, 0),
+                Scope::Company => {
+                    let mut sum = Targets::default();
+                    for t in self.data.teams.iter().filter(|t| t.parent_id.is_none()) {
+                        let x = self.team_month(t.id, month, 0);
+                        sum.revenue += x.revenue;
+                        sum.units += x.units;
+                        sum.calls += x.calls;
+                        sum.meetings += x.meetings;
+                    }
+                    sum
+                }
+            };
+            rev += t.revenue as f64 * share;
+            units += t.units as f64 * share;
+            calls += t.calls as f64 * share;
+            meetings += t.meetings as f64 * share;
+        }
+        PeriodTargets {
+            revenue: money(rev),
+            units: units.round() as i64,
+            calls: calls.round() as i64,
+            meetings: meetings.round() as i64,
+        }
+    }
+
+    /// All reps of a team's subtree.
+    fn subtree_reps(&self, team: TeamId) -> Vec<RepId> {
+        let mut out = Vec::new();
+        let mut stack = vec![(team, 0usize)];
+        while let Some((t, depth)) = stack.pop() {
+            out.extend(self.team_reps.get(&t).into_iter().flatten().copied());
+            if depth < 32 {
+                for c in self.children.get(&t).into_iter().flatten() {
+                    stack.push((*c, depth + 1));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Figures that are compared with the previous period.
+    fn sums(&self, reps: &[RepId], b: (Timestamp, Timestamp), period: &Period, snapshot: Timestamp) -> Sums {
+        let mut s = Sums::default();
+        for (d, path) in self.deals_of(reps) {
+            if d.stage == Stage::Won && in_range(d.closed_at, b) {
+                s.revenue += d.amount;
+                s.units += d.units;
+                s.won += 1;
+            }
+            if in_range(path.qualified_at, b) {
+                s.new_opportunities += 1;
+            }
+            if open_at(d, snapshot) {
+                let stage = stage_at(d, self.changes_of(d.id), snapshot);
+                if stage.rank().unwrap_or(0) >= 1 {
+                    s.open_opportunities += 1;
+                    s.pipeline_value += d.amount;
+                }
+            }
+        }
+        for r in reps {
+            for a in self.days_by_rep.get(r).into_iter().flatten() {
+                if period.contains(a.day) {
+                    s.calls += a.calls;
+                    s.meetings += a.meetings;
+                }
+            }
+        }
+        s
+    }
+
+    fn kpis(&self, scope: Scope, reps: &[RepId], baseline: Option<f64>) -> Kpis {
+        let s = self.s;
+        let ctx = self.ctx;
+        let period = ctx.period;
+        let now = self.sums(reps, self.cur, &period, self.snapshot);
+        let before = self.sums(reps, self.prev, &self.prev_period, self.prev_snapshot);
+        let targets = self.targets(scope);
+        let mut k = Kpis {
+            targets,
+            revenue: Compared { now: now.revenue, prev: before.revenue },
+            units: Compared { now: now.units, prev: before.units },
+            won_deals: Compared { now: now.won, prev: before.won },
+            revenue_attainment: ratio(now.revenue as f64, targets.revenue as f64),
+            units_attainment: ratio(now.units as f64, targets.units as f64),
+            growth: growth(now.revenue as f64, before.revenue as f64),
+            average_deal: Compared {
+                now: money_ratio(now.revenue, now.won),
+                prev: money_ratio(before.revenue, before.won),
+            },
+            average_unit_price: Compared {
+                now: money_ratio(now.revenue, now.units),
+                prev: money_ratio(before.revenue, before.units),
+            },
+            daily_revenue: vec![0; period.days().max(0) as usize],
+            ..Kpis::default()
+        };
+
+        // #3 pace.
+        let total_wd = period.working_days();
+        let elapsed_wd = period.elapsed_working_days(ctx.today);
+        let expected = ratio(elapsed_wd as f64, total_wd as f64);
+        let project = |actual: f64| {
+            if elapsed_wd > 0 {
+                Some(actual / elapsed_wd as f64 * total_wd as f64)
+            } else {
+                None
+            }
+        };
+        k.pace = Pace {
+            elapsed_working_days: elapsed_wd,
+            working_days: total_wd,
+            expected_share: expected,
+            projected_revenue: project(now.revenue as f64).map(money),
+            projected_units: project(now.units as f64).map(|v| v.round() as i64),
+            behind: targets.revenue > 0
+                && elapsed_wd > 0
+                && (now.revenue as f64) < expected.unwrap_or(0.0) * targets.revenue as f64,
+        };
+
+        // Won deals in the period: margin, kinds, cycle, repeat customers, daily revenue.
+        let mut cost = 0;
+        let mut cycle_days = Vec::new();
+        let mut repeat_revenue = 0;
+        let mut funnel = Funnel::default();
+        let mut reached = [0i64; 5];
+        let mut stage_days: [Vec<f64>; 4] = Default::default();
+        let mut forecast_open = 0.0;
+        let mut by_score: BTreeMap<u8, ScoreBucket> = BTreeMap::new();
+        for (d, path) in self.deals_of(reps) {
+            let won_now = d.stage == Stage::Won && in_range(d.closed_at, self.cur);
+            if won_now {
+                cost += d.cost;
+                match d.kind {
+                    DealKind::Upsell => {
+                        k.upsell_revenue += d.amount;
+                        k.upsell_deals += 1;
+                    }
+                    DealKind::CrossSell => {
+                        k.cross_sell_revenue += d.amount;
+                        k.cross_sell_deals += 1;
+                    }
+                    _ => {}
+                }
+                if let Some(closed) = d.closed_at {
+                    cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
+                    let idx = ((ctx.day_of)(closed) - period.start).num_days();
+                    if let Some(slot) = usize::try_from(idx).ok().and_then(|i| k.daily_revenue.get_mut(i)) {
+                        *slot += d.amount;
+                    }
+                }
+                if d.customer_id
+                    .and_then(|c| self.customers.get(&c))
+                    .is_some_and(|c| c.won_deals >= 2)
+                {
+                    repeat_revenue += d.amount;
+                }
+            }
+            // #9: qualified deals closed in the period.
+            if path.was_qualified() && in_range(d.closed_at, self.cur) {
+                match d.stage {
+                    Stage::Won => funnel.closed_won += 1,
+                    Stage::Lost => funnel.closed_lost += 1,
+                    _ => {}
+                }
+            }
+            // #8, #10, #11: the cohort of deals created in the period.
+            if in_range(Some(d.created_at), self.cur) {
+                funnel.leads += 1;
+                for (i, slot) in reached.iter_mut().enumerate() {
+                    if path.reached as usize >= i {
+                        *slot += 1;
+                    }
+                }
+                if path.was_qualified() {
+                    funnel.qualified += 1;
+                }
+                if d.stage == Stage::Won {
+                    funnel.won += 1;
+                }
+            }
+            // #15: stays that ended in the period.
+            for (stage, _entered, left) in &path.stays {
+                if let (Some(rank), true) = (stage.rank(), in_range(*left, self.cur)) {
+                    let entered = _entered;
+                    if let Some(v) = stage_days.get_mut(rank as usize) {
+                        v.push((left.unwrap_or(*entered) - entered) as f64 / 86_400.0);
+                    }
+                }
+            }
+            // #5, #13: deals open at the snapshot.
+            if open_at(d, self.snapshot) {
+                let stage = stage_at(d, self.changes_of(d.id), self.snapshot);
+                forecast_open += d.amount as f64 * s.probability(stage);
+                if stage.rank().unwrap_or(0) >= 1 {
+                    let score = d.score.unwrap_or(0);
+                    let b = by_score.entry(score).or_insert(ScoreBucket { score, ..Default::default() });
+                    b.deals += 1;
+                    b.value += d.amount;
+                }
+            }
+        }
+        k.profit = now.revenue - cost;
+        k.margin = ratio(k.profit as f64, now.revenue as f64);
+        k.upsell_cross_sell_share =
+            ratio((k.upsell_revenue + k.cross_sell_revenue) as f64, now.revenue as f64);
+
+        funnel.lead_to_opportunity = ratio(funnel.qualified as f64, funnel.leads as f64);
+        funnel.opportunity_to_win = ratio(
+            funnel.closed_won as f64,
+            (funnel.closed_won + funnel.closed_lost) as f64,
+        );
+        funnel.lead_conversion = ratio(funnel.won as f64, funnel.leads as f64);
+        funnel.stages = Stage::PATH
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| StageStep {
+                from: w[0].as_str().into(),
+                to: w[1].as_str().into(),
+                reached_from: reached[i],
+                reached_to: reached[i + 1],
+                rate: ratio(reached[i + 1] as f64, reached[i] as f64),
+            })
+            .collect();
+        k.funnel = funnel;
+
+        let forecast = now.revenue + money(forecast_open);
+        k.pipeline = Pipeline {
+            open_opportunities: Compared { now: now.open_opportunities, prev: before.open_opportunities },
+            value: Compared { now: now.pipeline_value, prev: before.pipeline_value },
+            new_per_day: Compared {
+                now: ratio(now.new_opportunities as f64, period.days() as f64),
+                prev: ratio(before.new_opportunities as f64, self.prev_period.days() as f64),
+            },
+            value_change: growth(now.pipeline_value as f64, before.pipeline_value as f64),
+            forecast,
+            forecast_vs_target: ratio(forecast as f64, targets.revenue as f64),
+            by_score: (0..=5u8)
+                .filter_map(|sc| by_score.get(&sc).copied().or(if sc >= 1 {
+                    Some(ScoreBucket { score: sc, ..Default::default() })
+                } else {
+                    None
+                }))
+                .collect(),
+        };
+
+        // #14, #15.
+        let mean_cycle = mean(&cycle_days);
+        let vs = match (mean_cycle, baseline) {
+            (Some(m), Some(b)) if b > 0.0 => Some(m / b - 1.0),
+            _ => None,
+        };
+        k.cycle = Cycle {
+            won_deals: cycle_days.len() as i64,
+            mean_days: mean_cycle,
+            median_days: median(&cycle_days),
+            baseline_days: baseline,
+            vs_baseline: vs,
+            slow: vs.is_some_and(|v| v > s.slow_cycle_pct as f64 / 100.0),
+            time_in_stage: Stage::OPEN
+                .iter()
+                .zip(stage_days.iter())
+                .map(|(st, v)| StageTime {
+                    stage: st.as_str().into(),
+                    stays: v.len() as i64,
+                    mean_days: mean(v),
+                })
+                .collect(),
+        };
+
+        k.activity = self.activity(reps, &now, &before, &targets, expected);
+        k.customers = self.customers(scope, reps, now.revenue, repeat_revenue, k.margin, &period);
+        k.receivables = self.receivables(reps);
+        k.people = self.people(reps, &period);
+        k.composite = composite(s, &k, expected);
+        k
+    }
+
+    fn activity(&self, reps: &[RepId], now: &Sums, before: &Sums, t: &PeriodTargets, expected: Option<f64>) -> Activity {
+        let s = self.s;
+        let period = self.ctx.period;
+        let paced = |target: i64| expected.map(|e| e * target as f64).filter(|v| *v > 0.0);
+        let mut a = Activity {
+            calls: Compared { now: now.calls, prev: before.calls },
+            meetings: Compared { now: now.meetings, prev: before.meetings },
+            calls_attainment: ratio(now.calls as f64, t.calls as f64),
+            meetings_attainment: ratio(now.meetings as f64, t.meetings as f64),
+            calls_pace: paced(t.calls).and_then(|p| ratio(now.calls as f64, p)),
+            meetings_pace: paced(t.meetings).and_then(|p| ratio(now.meetings as f64, p)),
+            won_per_100_calls: ratio(now.won as f64 * 100.0, now.calls as f64),
+            calls_per_won: ratio(now.calls as f64, now.won as f64),
+            sla_minutes: s.response_sla_minutes,
+            not_contacted_days: s.no_contact_days,
+            ..Activity::default()
+        };
+        a.meetings_below_minimum = a
+            .meetings_pace
+            .is_some_and(|p| p < s.meetings_min_pct as f64 / 100.0);
+
+        let mut minutes = Vec::new();
+        let sla = s.response_sla_minutes * 60;
+        for r in reps {
+            for q in self.inquiries_by_rep.get(r).into_iter().flatten() {
+                if !in_range(Some(q.received_at), self.cur) {
+                    continue;
+                }
+                a.inquiries += 1;
+                match q.first_response_at {
+                    Some(at) => {
+                        minutes.push((at - q.received_at) as f64 / 60.0);
+                        if at - q.received_at > sla {
+                            a.over_sla += 1;
+                        }
+                    }
+                    None => {
+                        a.unanswered += 1;
+                        if self.snapshot - q.received_at > sla {
+                            a.over_sla += 1;
+                        }
+                    }
+                }
+            }
+        }
+        a.response_median_min = median(&minutes);
+        a.response_p90_min = percentile(&minutes, 0.9);
+
+        let mut with_customer = 0;
+        for r in reps {
+            for d in self.days_by_rep.get(r).into_iter().flatten() {
+                if period.contains(d.day) {
+                    with_customer += d.with_customer;
+                }
+            }
+        }
+        let cutoff = self.snapshot - s.no_contact_days * 86_400;
+        let mut active = 0;
+        for c in reps.iter().flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten()) {
+            if active_during(c, &period) {
+                active += 1;
+            }
+            if active_at(c, self.as_of) && c.acquired_on <= self.as_of {
+                let acquired = (self.ctx.start_of)(c.acquired_on);
+                let last = c.last_contact_at.unwrap_or(acquired).max(acquired);
+                if last < cutoff {
+                    a.not_contacted += 1;
+                }
+            }
+        }
+        a.per_active_customer = ratio(with_customer as f64, active as f64);
+        a
+    }
+
+    fn customers(
+        &self,
+        scope: Scope,
+        reps: &[RepId],
+        revenue: Money,
+        repeat_revenue: Money,
+        margin: Option<f64>,
+        period: &Period,
+    ) -> Customers {
+        let s = self.s;
+        let prev = &self.prev_period;
+        let mut c = Customers::default();
+        let mut allocated = 0.0;
+        let owned: Vec<&Customer> = if scope == Scope::Company {
+            self.data.customers.iter().collect()
+        } else {
+            reps.iter()
+                .flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten().copied())
+                .collect()
+        };
+        for x in &owned {
+            if active_during(x, period) {
+                c.active += 1;
+            }
+            if x.acquired_on < period.start && active_at(x, period.start) {
+                c.active_at_start += 1;
+            }
+            if period.contains(x.acquired_on) {
+                c.new.now += 1;
+                allocated += self.allocated_cost.get(&x.id).copied().unwrap_or(0.0);
+            }
+            if prev.contains(x.acquired_on) {
+                c.new.prev += 1;
+            }
+            if x.churned_on.is_some_and(|d| period.contains(d)) {
+                c.churned += 1;
+            }
+            if x.won_deals >= 2 {
+                c.repeat_customers += 1;
+            }
+            if let Some(first) = x.first_won_at
+                && first < self.cur.1
+            {
+                c.sold += 1;
+                let first_day = (self.ctx.day_of)(first);
+                if x.churned_on.is_some_and(|ch| (ch - first_day).num_days() <= s.churn_after_sale_days) {
+                    c.churned_after_sale += 1;
+                }
+            }
+        }
+        c.churn_rate = ratio(c.churned as f64, c.active_at_start as f64);
+        c.churn_after_sale = ratio(c.churned_after_sale as f64, c.sold as f64);
+        c.repeat_revenue_share = ratio(repeat_revenue as f64, revenue as f64);
+        c.arpu = money_ratio(revenue, c.active);
+        let months = period.months();
+        c.arpu_monthly = c.arpu.and_then(|a| ratio(a as f64, months)).map(money);
+        c.acquisition_cost = money(if scope == Scope::Company {
+            self.total_acquisition_cost
+        } else {
+            allocated
+        });
+        c.cac = money_ratio(c.acquisition_cost, c.new.now);
+        let cap = s.lifetime_cap_months.max(1) as f64;
+        let monthly_churn = c.churn_rate.and_then(|r| ratio(r, months));
+        c.lifetime_months = Some(match monthly_churn {
+            Some(m) if m > 0.0 => (1.0 / m).min(cap),
+            _ => cap,
+        });
+        c.ltv = match (c.arpu_monthly, margin, c.lifetime_months) {
+            (Some(arpu), Some(m), Some(life)) => {
+                Some(money(arpu as f64 * m * life) - c.cac.unwrap_or(0))
+            }
+            _ => None,
+        };
+        c.ltv_to_cac = match (c.ltv, c.cac) {
+            (Some(l), Some(cac)) => ratio(l as f64, cac as f64),
+            _ => None,
+        };
+        c
+    }
+
+    fn receivables(&self, reps: &[RepId]) -> Receivables {
+        let as_of = self.as_of;
+        let mut r = Receivables {
+            as_of: Some(as_of),
+            ..Receivables::default()
+        };
+        for i in reps.iter().flat_map(|x| self.invoices_by_rep.get(x).into_iter().flatten()) {
+            if i.issued_on > as_of || i.paid_on.is_some_and(|p| p <= as_of) {
+                continue;
+            }
+            r.outstanding += i.amount;
+            if i.due_on < as_of {
+                r.overdue += i.amount;
+                r.overdue_invoices += 1;
+                r.max_days_overdue = r.max_days_overdue.max((as_of - i.due_on).num_days());
+            }
+        }
+        r
+    }
+
+    fn people(&self, reps: &[RepId], period: &Period) -> People {
+        let s = self.s;
+        let mut p = People::default();
+        let (mut latest, mut previous, mut tests) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sat_months: BTreeMap<(i32, u32), Vec<f64>> = BTreeMap::new();
+        let mut test_months: BTreeMap<(i32, u32), Vec<f64>> = BTreeMap::new();
+        for r in reps {
+            let surveys: Vec<&&Survey> = self
+                .surveys_by_rep
+                .get(r)
+                .into_iter()
+                .flatten()
+                .filter(|x| x.taken_on < period.end)
+                .collect();
+            if let Some(last) = surveys.last() {
+                latest.push(last.score as f64);
+                let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i));
+                if let Some(b) = before {
+                    previous.push(b.score as f64);
+                }
+                if burnout(s, last.score, before.map(|b| b.score)) {
+                    p.burnout_risk += 1;
+                }
+            }
+            for x in &surveys {
+                sat_months.entry((x.taken_on.year(), x.taken_on.month())).or_default().push(x.score as f64);
+            }
+            let taken: Vec<&&Survey> = self
+                .tests_by_rep
+                .get(r)
+                .into_iter()
+                .flatten()
+                .filter(|x| x.taken_on < period.end)
+                .collect();
+            if let Some(last) = taken.last() {
+                tests.push(last.score as f64);
+                if last.score < s.knowledge_min_pct {
+                    p.knowledge_below_min += 1;
+                }
+            }
+            for x in &taken {
+                test_months.entry((x.taken_on.year(), x.taken_on.month())).or_default().push(x.score as f64);
+            }
+        }
+        p.satisfaction = mean(&latest);
+        p.satisfaction_prev = mean(&previous);
+        p.knowledge = mean(&tests);
+        let trend = |m: BTreeMap<(i32, u32), Vec<f64>>| -> Vec<f64> {
+            let v: Vec<f64> = m.values().filter_map(|x| mean(x)).collect();
+            v[v.len().saturating_sub(TREND_POINTS)..].to_vec()
+        };
+        p.satisfaction_trend = trend(sat_months);
+        p.knowledge_trend = trend(test_months);
+        p
+    }
+}
+
+/// Figures summed for both the period and the previous one.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sums {
+    revenue: Money,
+    units: i64,
+    won: i64,
+    calls: i64,
+    meetings: i64,
+    new_opportunities: i64,
+    open_opportunities: i64,
+    pipeline_value: Money,
+}
+
+/// The share of a campaign's cost and baseline that falls inside the period, by days.
+pub(crate) fn campaign_share(c: &Campaign, p: &Period) -> f64 {
+    let all = (c.ends_on - c.starts_on).num_days() + 1;
+    ratio(overlap_days(c.starts_on, c.ends_on, p.start, p.end) as f64, all as f64).unwrap_or(0.0)
+}
+
+fn active_at(c: &Customer, day: NaiveDate) -> bool {
+    c.acquired_on <= day && c.churned_on.is_none_or(|ch| ch > day)
+}
+
+fn active_during(c: &Customer, p: &Period) -> bool {
+    c.acquired_on < p.end && c.churned_on.is_none_or(|ch| ch >= p.start)
+}
+
+/// #31 burnout risk: a low score, or a drop of at least `burnout_drop` since the last survey.
+pub(crate) fn burnout(s: &Settings, latest: i64, previous: Option<i64>) -> bool {
+    latest <= s.burnout_score || previous.is_some_and(|p| p - latest >= s.burnout_drop)
+}
+
+/// #33 the composite score: each attainment capped, weighted; paced while the period runs
+/// (actual ÷ expected share of the target), so the bonus outlook is fair mid-month.
+fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
+    let share = expected.unwrap_or(1.0);
+    let cap = s.composite_cap_pct as f64 / 100.0;
+    let parts = [
+        (s.weight_revenue, k.revenue.now as f64, k.targets.revenue as f64),
+        (s.weight_units, k.units.now as f64, k.targets.units as f64),
+        (s.weight_calls, k.activity.calls.now as f64, k.targets.calls as f64),
+        (s.weight_meetings, k.activity.meetings.now as f64, k.targets.meetings as f64),
+    ];
+    let (mut sum, mut weights) = (0.0, 0.0);
+    for (w, actual, target) in parts {
+        if w <= 0 {
+            continue;
+        }
+        if let Some(att) = ratio(actual, target * share) {
+            sum += w as f64 * att.min(cap);
+            weights += w as f64;
+        }
+    }
+    let score = ratio(sum, weights);
+    let bonus_coefficient = score.map(|sc| {
+        if sc * 100.0 < s.bonus_threshold_pct as f64 {
+            0.0
+        } else {
+            sc.min(s.bonus_max_pct as f64 / 100.0)
+        }
+    });
+    Composite { score, bonus_coefficient }
+}
+
+/// Computes every KPI for `scope` in `ctx.period`.
+pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String> {
+    let ix = Index::new(data, ctx);
+    let team_by_id: HashMap<TeamId, &Team> = data.teams.iter().map(|t| (t.id, t)).collect();
+    let rep_by_id: HashMap<RepId, &Rep> = data.reps.iter().map(|r| (r.id, r)).collect();
+
+    // The teams and reps inside the scope.
+    let (scope_name, root_teams, scope_reps): (String, Vec<TeamId>, Vec<RepId>) = match scope {
+        Scope::Company => {
+            let mut all: Vec<RepId> = data.reps.iter().map(|r| r.id).collect();
+            all.sort_unstable();
+            ("company".into(), data.teams.iter().filter(|t| t.parent_id.is_none()).map(|t| t.id).collect(), all)
+        }
+        Scope::Team(t) => {
+            let team = team_by_id.get(&t).ok_or_else(|| format!("no team #{t}"))?;
+            (team.name.clone(), vec![t], ix.subtree_reps(t))
+        }
+        Scope::Rep(r) => {
+            let rep = rep_by_id.get(&r).ok_or_else(|| format!("no rep #{r}"))?;
+            (rep.name.clone(), vec![], vec![r])
+        }
+    };
+
+    // Team baselines for the cycle comparison: each team's mean cycle.
+    let mut teams = Vec::new();
+    let mut stack: Vec<(TeamId, usize)> = root_teams.iter().rev().map(|t| (*t, 0)).collect();
+    let mut baselines: HashMap<TeamId, Option<f64>> = HashMap::new();
+    while let Some((t, depth)) = stack.pop() {
+        let Some(team) = team_by_id.get(&t) else { continue };
+        let reps = ix.subtree_reps(t);
+        let parent_baseline = team.parent_id.and_then(|p| baselines.get(&p).copied().flatten());
+        let kpis = ix.kpis(Scope::Team(t), &reps, parent_baseline);
+        baselines.insert(t, kpis.cycle.mean_days);
+        teams.push(TeamKpis { team: (*team).clone(), depth, reps: reps.len(), kpis });
+        if depth < 32 {
+            let mut kids: Vec<&Team> = ix.children.get(&t).into_iter().flatten().filter_map(|c| team_by_id.get(c).copied()).collect();
+            kids.sort_by(|a, b| a.name.cmp(&b.name));
+            for k in kids.iter().rev() {
+                stack.push((k.id, depth + 1));
+            }
+        }
+    }
+
+    let mut reps: Vec<RepKpis> = Vec::new();
+    for r in &scope_reps {
+        let Some(rep) = rep_by_id.get(r) else { continue };
+        let baseline = match baselines.get(&rep.team_id) {
+            Some(b) => *b,
+            None => ix.kpis(Scope::Team(rep.team_id), &ix.subtree_reps(rep.team_id), None).cycle.mean_days,
+        };
+        let kpis = ix.kpis(Scope::Rep(*r), &[*r], baseline);
+        let history = |m: &HashMap<RepId, Vec<&Survey>>| -> Vec<i64> {
+            let v: Vec<i64> = m
+                .get(r)
+                .into_iter()
+                .flatten()
+                .filter(|x| x.taken_on < ctx.period.end)
+                .map(|x| x.score)
+                .collect();
+            v[v.len().saturating_sub(TREND_POINTS * 2)..].to_vec()
+        };
+        reps.push(RepKpis {
+            rep: (*rep).clone(),
+            team: team_by_id.get(&rep.team_id).map(|t| t.name.clone()).unwrap_or_default(),
+            satisfaction_history: history(&ix.surveys_by_rep),
+            knowledge_history: history(&ix.tests_by_rep),
+            kpis,
+        });
+    }
+    reps.sort_by(|a, b| a.rep.name.cmp(&b.rep.name).then(a.rep.id.cmp(&b.rep.id)));
+
+    let company_baseline = None;
+    let total = match scope {
+        Scope::Rep(_) => reps.first().map(|r| r.kpis.clone()).unwrap_or_default(),
+        Scope::Team(t) => teams
+            .iter()
+            .find(|x| x.team.id == t)
+            .map(|x| x.kpis.clone())
+            .unwrap_or_default(),
+        Scope::Company => ix.kpis(Scope::Company, &scope_reps, company_baseline),
+    };
+
+    let locations = breakdowns(&ix, &scope_reps, |d| d.location.clone(), Some(&rep_by_id));
+    let products = breakdowns(&ix, &scope_reps, |d| d.product.clone(), None);
+    let campaigns = campaigns(&ix, &scope_reps);
+    let alerts = alerts::gather(&ix.as_alert_input(), &reps, &total, &scope_name, data);
+
+    Ok(Report {
+        period: ctx.period,
+        previous: ix.prev_period,
+        as_of: ix.as_of,
+        currency: data.settings.currency.clone(),
+        scope: scope_name,
+        total,
+        teams,
+        reps,
+        locations,
+        products,
+        campaigns,
+        alerts,
+    })
+}
+
+impl Index<'_> {
+    fn as_alert_input(&self) -> alerts::Input {
+        alerts::Input {
+            settings: self.s.clone(),
+            cur: self.cur,
+            snapshot: self.snapshot,
+            as_of: self.as_of,
+            start_of: self.ctx.start_of,
+        }
+    }
+}
+
+/// #28/#29: won revenue, deals and units by a deal attribute (location or product), now and
+/// before; with targets by rep region when `regions` is given.
+fn breakdowns(
+    ix: &Index<'_>,
+    reps: &[RepId],
+    key: impl Fn(&Deal) -> String,
+    regions: Option<&HashMap<RepId, &Rep>>,
+) -> Vec<Breakdown> {
+    let mut m: BTreeMap<String, (Breakdown, i64)> = BTreeMap::new();
+    for (d, _) in ix.deals_of(reps) {
+        if d.stage != Stage::Won {
+            continue;
+        }
+        let name = key(d);
+        let name = if name.trim().is_empty() { "—".to_string() } else { name };
+        if in_range(d.closed_at, ix.cur) {
+            let e = m.entry(name.clone()).or_insert_with(|| (Breakdown { name: name.clone(), ..Default::default() }, 0));
+            e.0.revenue.now += d.amount;
+            e.0.won_deals += 1;
+            e.0.units += d.units;
+        } else if in_range(d.closed_at, ix.prev) {
+            let e = m.entry(name.clone()).or_insert_with(|| (Breakdown { name: name.clone(), ..Default::default() }, 0));
+            e.0.revenue.prev += d.amount;
+            e.1 += d.units;
+        }
+    }
+    let mut out: Vec<Breakdown> = m
+        .into_values()
+        .map(|(mut b, prev_units)| {
+            b.average_unit_price = Compared {
+                now: money_ratio(b.revenue.now, b.units),
+                prev: money_ratio(b.revenue.prev, prev_units),
+            };
+            b.unit_price_change = match (b.average_unit_price.now, b.average_unit_price.prev) {
+                (Some(n), Some(p)) => growth(n as f64, p as f64),
+                _ => None,
+            };
+            if let Some(by_id) = regions {
+                let target: Money = reps
+                    .iter()
+                    .filter(|r| by_id.get(r).is_some_and(|x| x.region == b.name))
+                    .map(|r| ix.targets(Scope::Rep(*r)).revenue)
+                    .sum();
+                b.target = Some(target);
+                b.attainment = ratio(b.revenue.now as f64, target as f64);
+            }
+            b
+        })
+        .collect();
+    out.sort_by(|a, b| b.revenue.now.cmp(&a.revenue.now).then(a.name.cmp(&b.name)));
+    out
+}
+
+/// #27 for every campaign that ran in the period or brought revenue in it.
+fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
+    let p = ix.ctx.period;
+    let mut rev: HashMap<CampaignId, (Money, Money, i64)> = HashMap::new();
+    for (d, _) in ix.deals_of(reps) {
+        if d.stage == Stage::Won && in_range(d.closed_at, ix.cur)
+            && let Some(c) = d.campaign_id
+        {
+            let e = rev.entry(c).or_default();
+            e.0 += d.amount;
+            e.1 += d.cost;
+            e.2 += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for c in &ix.data.campaigns {
+        let share = campaign_share(c, &p);
+        let (revenue, cost_of_goods, won) = rev.get(&c.id).copied().unwrap_or_default();
+        if share == 0.0 && won == 0 {
+            continue;
+        }
+        let baseline = money(c.baseline_revenue as f64 * share);
+        let cost = money(c.cost as f64 * share);
+        let incremental = revenue - baseline;
+        let margin = ratio((revenue - cost_of_goods) as f64, revenue as f64);
+        let roi = margin.and_then(|m| ratio(incremental as f64 * m - cost as f64, cost as f64));
+        let new_customers = ix
+            .data
+            .customers
+            .iter()
+            .filter(|x| x.campaign_id == Some(c.id) && p.contains(x.acquired_on))
+            .count() as i64;
+        out.push(CampaignKpis {
+            campaign: c.clone(),
+            revenue,
+            won_deals: won,
+            baseline,
+            cost,
+            incremental,
+            margin,
+            roi,
+            new_customers,
+            cac: money_ratio(cost, new_customers),
+        });
+    }
+    out.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.campaign.name.cmp(&b.campaign.name)));
+    out
+}
