@@ -298,6 +298,17 @@ impl<'a> Index<'a> {
         out
     }
 
+    /// Mean days from created to won over the deals of `reps` won in the period: the
+    /// coaching baseline a member is compared with.
+    fn mean_cycle(&self, reps: &[RepId]) -> Option<f64> {
+        let days: Vec<f64> = self
+            .deals_of(reps)
+            .filter(|(d, _)| d.stage == Stage::Won && in_range(d.closed_at, self.cur))
+            .filter_map(|(d, _)| d.closed_at.map(|c| (c - d.created_at) as f64 / 86_400.0))
+            .collect();
+        mean(&days)
+    }
+
     /// Figures that are compared with the previous period.
     fn sums(&self, reps: &[RepId], b: (Timestamp, Timestamp), period: &Period, snapshot: Timestamp) -> Sums {
         let mut s = Sums::default();
@@ -862,7 +873,13 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
     while let Some((t, depth)) = stack.pop() {
         let Some(team) = team_by_id.get(&t) else { continue };
         let reps = ix.subtree_reps(t);
-        let parent_baseline = team.parent_id.and_then(|p| baselines.get(&p).copied().flatten());
+        let parent_baseline = match team.parent_id {
+            Some(p) => match baselines.get(&p) {
+                Some(b) => *b,
+                None => ix.mean_cycle(&ix.subtree_reps(p)),
+            },
+            None => None,
+        };
         let kpis = ix.kpis(Scope::Team(t), &reps, parent_baseline);
         baselines.insert(t, kpis.cycle.mean_days);
         teams.push(TeamKpis { team: (*team).clone(), depth, reps: reps.len(), kpis });
@@ -880,7 +897,7 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         let Some(rep) = rep_by_id.get(r) else { continue };
         let baseline = match baselines.get(&rep.team_id) {
             Some(b) => *b,
-            None => ix.kpis(Scope::Team(rep.team_id), &ix.subtree_reps(rep.team_id), None).cycle.mean_days,
+            None => ix.mean_cycle(&ix.subtree_reps(rep.team_id)),
         };
         let kpis = ix.kpis(Scope::Rep(*r), &[*r], baseline);
         let history = |m: &HashMap<RepId, Vec<&Survey>>| -> Vec<i64> {
