@@ -68,7 +68,11 @@ pub fn money(minor: Money, currency: &str, lang: Lang) -> String {
 /// Money with its minor units, plain (for CSV/JSON-like contexts): `1234.50`.
 pub fn money_plain(minor: Money) -> String {
     let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
+    format!(
+        "{sign}{}.{:02}",
+        minor.unsigned_abs() / 100,
+        minor.unsigned_abs() % 100
+    )
 }
 
 /// A ratio as a percentage with no decimals, or "—" when there is no value.
@@ -111,7 +115,10 @@ mod tests {
     #[test]
     fn money_reads_naturally_in_both_languages() {
         assert_eq!(money(123_456_700, "RUB", Lang::En), "₽1,234,567");
-        assert_eq!(money(123_456_700, "RUB", Lang::Ru), "1\u{202f}234\u{202f}567\u{a0}₽");
+        assert_eq!(
+            money(123_456_700, "RUB", Lang::Ru),
+            "1\u{202f}234\u{202f}567\u{a0}₽"
+        );
         assert_eq!(money(-5_000, "USD", Lang::En), "-$50");
         assert_eq!(money(99, "CHF", Lang::En), "1 CHF");
         assert_eq!(money_plain(-1234), "-12.34");

@@ -96,8 +96,7 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
         Some(p) => (t[..p].replace([',', '.'], ""), t[p + 1..].to_string()),
         None => (t.replace([',', '.'], ""), String::new()),
     };
-    if int_part.is_empty() && frac_part.is_empty()
-        || !int_part.chars().all(|c| c.is_ascii_digit())
+    if int_part.is_empty() && frac_part.is_empty() || !int_part.chars().all(|c| c.is_ascii_digit())
     {
         return Err(bad());
     }
@@ -147,14 +146,24 @@ mod tests {
         assert_eq!(parse_date("вчера", today).unwrap(), d("2026-11-22"));
         assert_eq!(parse_date("2026-11-20", today).unwrap(), d("2026-11-20"));
         assert_eq!(parse_date("20.11.2026", today).unwrap(), d("2026-11-20"));
-        assert!(parse_date("2026-02-30", today).unwrap_err().contains("not a date"));
+        assert!(
+            parse_date("2026-02-30", today)
+                .unwrap_err()
+                .contains("not a date")
+        );
         assert!(parse_date("", today).is_err());
     }
 
     #[test]
     fn times_and_months() {
-        assert_eq!(parse_time("14:30").unwrap(), NaiveTime::from_hms_opt(14, 30, 0).unwrap());
-        assert_eq!(parse_time("9:05").unwrap(), NaiveTime::from_hms_opt(9, 5, 0).unwrap());
+        assert_eq!(
+            parse_time("14:30").unwrap(),
+            NaiveTime::from_hms_opt(14, 30, 0).unwrap()
+        );
+        assert_eq!(
+            parse_time("9:05").unwrap(),
+            NaiveTime::from_hms_opt(9, 5, 0).unwrap()
+        );
         assert!(parse_time("25:00").is_err());
         assert_eq!(parse_month("2026-11").unwrap(), d("2026-11-01"));
         assert_eq!(parse_month("11.2026").unwrap(), d("2026-11-01"));
@@ -169,7 +178,11 @@ mod tests {
         assert_eq!(parse_duration("90m").unwrap(), 90);
         assert_eq!(parse_duration("1:30").unwrap(), 90);
         assert_eq!(parse_duration("2ч15").unwrap(), 135);
-        assert!(parse_duration("abc").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_duration("abc")
+                .unwrap_err()
+                .contains("not a duration")
+        );
         assert!(parse_duration("1h75").is_err());
         assert!(parse_duration("-5").is_err());
         assert!(parse_duration("9999").unwrap_err().contains("outside"));
@@ -192,7 +205,11 @@ mod tests {
     fn int_ranges_name_the_range() {
         assert_eq!(parse_int_in("7", 1, 10).unwrap(), 7);
         assert_eq!(parse_int_in("11", 1, 10).unwrap_err(), "11 is outside 1–10");
-        assert!(parse_int_in("x", 1, 10).unwrap_err().contains("whole number"));
+        assert!(
+            parse_int_in("x", 1, 10)
+                .unwrap_err()
+                .contains("whole number")
+        );
     }
 
     proptest! {

@@ -3,11 +3,15 @@
 //! Data flows one way: [`store`] (the only module that speaks SQL) → [`kpi`] (pure
 //! computations) → reports and the board.
 
+pub mod cli;
+pub mod config;
+pub mod engine;
 pub mod format;
 pub mod input;
 pub mod kpi;
 pub mod model;
 pub mod period;
+pub mod report;
 pub mod settings;
 pub mod store;
 pub mod text;

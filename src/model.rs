@@ -328,8 +328,16 @@ mod tests {
         for k in DealKind::ALL {
             assert_eq!(k.as_str().parse::<DealKind>().unwrap(), *k);
         }
-        assert_eq!("Cross-Sell".parse::<DealKind>().unwrap(), DealKind::CrossSell);
-        assert!("bogus".parse::<Outcome>().unwrap_err().contains("no_answer"));
+        assert_eq!(
+            "Cross-Sell".parse::<DealKind>().unwrap(),
+            DealKind::CrossSell
+        );
+        assert!(
+            "bogus"
+                .parse::<Outcome>()
+                .unwrap_err()
+                .contains("no_answer")
+        );
         assert_eq!("opportunity".parse::<Stage>().unwrap(), Stage::Qualified);
     }
 

@@ -188,7 +188,9 @@ impl Period {
                 format!("{}-W{:02}", w.year(), w.week())
             }
             PeriodKind::Month => self.start.format("%Y-%m").to_string(),
-            PeriodKind::Quarter => format!("{}-Q{}", self.start.year(), self.start.month0() / 3 + 1),
+            PeriodKind::Quarter => {
+                format!("{}-Q{}", self.start.year(), self.start.month0() / 3 + 1)
+            }
             PeriodKind::Range => format!("{}..{}", self.start, self.last_day()),
         }
     }
@@ -293,7 +295,10 @@ mod tests {
     #[test]
     fn months_touched_lists_each_month_once() {
         let q = Period::containing(PeriodKind::Quarter, d("2026-02-10"));
-        assert_eq!(q.months_touched(), vec![d("2026-01-01"), d("2026-02-01"), d("2026-03-01")]);
+        assert_eq!(
+            q.months_touched(),
+            vec![d("2026-01-01"), d("2026-02-01"), d("2026-03-01")]
+        );
         let w = Period::containing(PeriodKind::Week, d("2026-12-31"));
         assert_eq!(w.months_touched().len(), 2);
     }

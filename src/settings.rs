@@ -75,27 +75,84 @@ impl Default for Settings {
 /// Every key the settings table understands, with a one-line meaning (for docs and `check`).
 pub const KEYS: &[(&str, &str)] = &[
     ("currency", "ISO 4217 code of the database's one currency"),
-    ("stage_probability.lead", "win probability of an open lead, percent"),
-    ("stage_probability.qualified", "win probability of a qualified deal, percent"),
-    ("stage_probability.proposal", "win probability at proposal, percent"),
-    ("stage_probability.negotiation", "win probability at negotiation, percent"),
-    ("response_sla_minutes", "first-response service level, minutes"),
-    ("no_contact_days", "flag customers not contacted for this many days"),
-    ("lifetime_cap_months", "customer lifetime for LTV when churn is zero, months"),
-    ("win_rate_warn_pct", "alert when opportunity → win is under this percent"),
-    ("slow_cycle_pct", "alert when a rep's cycle is this percent above the team's"),
-    ("knowledge_min_pct", "flag knowledge test scores under this percent"),
-    ("burnout_score", "burnout risk at or below this satisfaction score"),
-    ("burnout_drop", "burnout risk when the score fell by at least this"),
-    ("meetings_min_pct", "alert when meetings are under this percent of paced target"),
-    ("won_per_100_calls_min", "cold-call rule of thumb: won deals per 100 calls"),
-    ("churn_after_sale_days", "window after the first won deal for churn after sale"),
-    ("weight.revenue", "composite score weight of revenue attainment"),
+    (
+        "stage_probability.lead",
+        "win probability of an open lead, percent",
+    ),
+    (
+        "stage_probability.qualified",
+        "win probability of a qualified deal, percent",
+    ),
+    (
+        "stage_probability.proposal",
+        "win probability at proposal, percent",
+    ),
+    (
+        "stage_probability.negotiation",
+        "win probability at negotiation, percent",
+    ),
+    (
+        "response_sla_minutes",
+        "first-response service level, minutes",
+    ),
+    (
+        "no_contact_days",
+        "flag customers not contacted for this many days",
+    ),
+    (
+        "lifetime_cap_months",
+        "customer lifetime for LTV when churn is zero, months",
+    ),
+    (
+        "win_rate_warn_pct",
+        "alert when opportunity → win is under this percent",
+    ),
+    (
+        "slow_cycle_pct",
+        "alert when a rep's cycle is this percent above the team's",
+    ),
+    (
+        "knowledge_min_pct",
+        "flag knowledge test scores under this percent",
+    ),
+    (
+        "burnout_score",
+        "burnout risk at or below this satisfaction score",
+    ),
+    (
+        "burnout_drop",
+        "burnout risk when the score fell by at least this",
+    ),
+    (
+        "meetings_min_pct",
+        "alert when meetings are under this percent of paced target",
+    ),
+    (
+        "won_per_100_calls_min",
+        "cold-call rule of thumb: won deals per 100 calls",
+    ),
+    (
+        "churn_after_sale_days",
+        "window after the first won deal for churn after sale",
+    ),
+    (
+        "weight.revenue",
+        "composite score weight of revenue attainment",
+    ),
     ("weight.units", "composite score weight of units attainment"),
     ("weight.calls", "composite score weight of calls attainment"),
-    ("weight.meetings", "composite score weight of meetings attainment"),
-    ("composite_cap_pct", "cap of each attainment in the composite score, percent"),
-    ("bonus_threshold_pct", "composite score below which the bonus coefficient is 0"),
+    (
+        "weight.meetings",
+        "composite score weight of meetings attainment",
+    ),
+    (
+        "composite_cap_pct",
+        "cap of each attainment in the composite score, percent",
+    ),
+    (
+        "bonus_threshold_pct",
+        "composite score below which the bonus coefficient is 0",
+    ),
     ("bonus_max_pct", "highest bonus coefficient, percent"),
 ];
 
@@ -180,8 +237,16 @@ mod tests {
     #[test]
     fn bad_values_are_refused_with_the_key() {
         let mut s = Settings::default();
-        assert!(s.apply("stage_probability.lead", "120").unwrap_err().contains("0–100"));
-        assert!(s.apply("no_contact_days", "-1").unwrap_err().contains("no_contact_days"));
+        assert!(
+            s.apply("stage_probability.lead", "120")
+                .unwrap_err()
+                .contains("0–100")
+        );
+        assert!(
+            s.apply("no_contact_days", "-1")
+                .unwrap_err()
+                .contains("no_contact_days")
+        );
         assert!(s.apply("nope", "1").is_err());
         assert_eq!(s, Settings::default());
         assert_eq!(s.probability(Stage::Won), 0.0);

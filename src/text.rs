@@ -7,7 +7,8 @@ use std::borrow::Cow;
 /// True for characters that must never reach a terminal: C0/C1 controls (ESC, CSI, BEL…),
 /// DEL, and the bidirectional overrides and isolates that can reorder what is shown.
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Removes every unsafe character; tabs and line breaks become a space so that words

@@ -119,7 +119,11 @@ pub(crate) fn gather(
                 input.snapshot,
                 done,
                 expected,
-                format!("behind pace — {} of target, {} expected by now", pct(done), pct(expected)),
+                format!(
+                    "behind pace — {} of target, {} expected by now",
+                    pct(done),
+                    pct(expected)
+                ),
             );
         }
         let f = &k.funnel;
@@ -143,7 +147,11 @@ pub(crate) fn gather(
         }
         if k.cycle.slow
             && k.cycle.won_deals >= MIN_WON_FOR_CYCLE
-            && let (Some(m), Some(b), Some(v)) = (k.cycle.mean_days, k.cycle.baseline_days, k.cycle.vs_baseline)
+            && let (Some(m), Some(b), Some(v)) = (
+                k.cycle.mean_days,
+                k.cycle.baseline_days,
+                k.cycle.vs_baseline,
+            )
         {
             push(
                 AlertKind::SlowCycle,
@@ -162,7 +170,11 @@ pub(crate) fn gather(
             .filter(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
             .collect();
         if let Some(last) = surveys.last() {
-            let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i)).map(|b| b.score);
+            let before = surveys
+                .len()
+                .checked_sub(2)
+                .and_then(|i| surveys.get(i))
+                .map(|b| b.score);
             if burnout(s, last.score, before) {
                 let why = match before {
                     Some(b) if b - last.score >= s.burnout_drop => {
@@ -258,7 +270,10 @@ pub(crate) fn gather(
                 (input.start_of)(t.taken_on),
                 t.score as f64,
                 s.knowledge_min_pct as f64,
-                format!("product knowledge test {}% on {} (minimum {}%)", t.score, t.taken_on, s.knowledge_min_pct),
+                format!(
+                    "product knowledge test {}% on {} (minimum {}%)",
+                    t.score, t.taken_on, s.knowledge_min_pct
+                ),
             );
         }
         if a.calls.now >= MIN_CALLS_FOR_RULE
@@ -270,7 +285,10 @@ pub(crate) fn gather(
                 input.snapshot,
                 w,
                 s.won_per_100_calls_min as f64,
-                format!("{w:.1} won deals per 100 calls (rule of thumb: {})", s.won_per_100_calls_min),
+                format!(
+                    "{w:.1} won deals per 100 calls (rule of thumb: {})",
+                    s.won_per_100_calls_min
+                ),
             );
         }
         if a.not_contacted > 0 {
@@ -279,7 +297,10 @@ pub(crate) fn gather(
                 input.snapshot,
                 a.not_contacted as f64,
                 s.no_contact_days as f64,
-                format!("{} customer(s) not contacted in {} days", a.not_contacted, s.no_contact_days),
+                format!(
+                    "{} customer(s) not contacted in {} days",
+                    a.not_contacted, s.no_contact_days
+                ),
             );
         }
     }

@@ -109,7 +109,10 @@ impl<'a> Index<'a> {
                 || data.stage_changes[i].deal_id != data.stage_changes[start].deal_id
             {
                 if start < i {
-                    changes.insert(data.stage_changes[start].deal_id, &data.stage_changes[start..i]);
+                    changes.insert(
+                        data.stage_changes[start].deal_id,
+                        &data.stage_changes[start..i],
+                    );
                 }
                 start = i;
             }
@@ -151,8 +154,16 @@ impl<'a> Index<'a> {
             invoices_by_rep: group(&data.invoices, |i| i.rep_id),
             surveys_by_rep: group(&data.surveys, |s| s.rep_id),
             tests_by_rep: group(&data.knowledge, |s| s.rep_id),
-            rep_plans: data.plans.iter().map(|p| ((p.owner_id, p.month), p.targets)).collect(),
-            team_plans: data.team_plans.iter().map(|p| ((p.owner_id, p.month), p.targets)).collect(),
+            rep_plans: data
+                .plans
+                .iter()
+                .map(|p| ((p.owner_id, p.month), p.targets))
+                .collect(),
+            team_plans: data
+                .team_plans
+                .iter()
+                .map(|p| ((p.owner_id, p.month), p.targets))
+                .collect(),
             children,
             team_reps,
             allocated_cost: HashMap::new(),
@@ -177,7 +188,8 @@ impl<'a> Index<'a> {
         for c in &self.data.campaigns {
             let cost = campaign_share(c, &p) * c.cost as f64;
             total += cost;
-            let brought: Vec<&&Customer> = new.iter().filter(|x| x.campaign_id == Some(c.id)).collect();
+            let brought: Vec<&&Customer> =
+                new.iter().filter(|x| x.campaign_id == Some(c.id)).collect();
             if !brought.is_empty() {
                 let each = cost / brought.len() as f64;
                 for x in brought {
@@ -202,7 +214,10 @@ impl<'a> Index<'a> {
         self.total_acquisition_cost = total;
     }
 
-    fn deals_of<'s>(&'s self, reps: &'s [RepId]) -> impl Iterator<Item = (&'a Deal, &'s DealPath)> + 's {
+    fn deals_of<'s>(
+        &'s self,
+        reps: &'s [RepId],
+    ) -> impl Iterator<Item = (&'a Deal, &'s DealPath)> + 's {
         reps.iter().flat_map(move |r| {
             self.deals_by_rep
                 .get(r)
@@ -310,7 +325,13 @@ impl<'a> Index<'a> {
     }
 
     /// Figures that are compared with the previous period.
-    fn sums(&self, reps: &[RepId], b: (Timestamp, Timestamp), period: &Period, snapshot: Timestamp) -> Sums {
+    fn sums(
+        &self,
+        reps: &[RepId],
+        b: (Timestamp, Timestamp),
+        period: &Period,
+        snapshot: Timestamp,
+    ) -> Sums {
         let mut s = Sums::default();
         for (d, path) in self.deals_of(reps) {
             if d.stage == Stage::Won && in_range(d.closed_at, b) {
@@ -349,9 +370,18 @@ impl<'a> Index<'a> {
         let targets = self.targets(scope);
         let mut k = Kpis {
             targets,
-            revenue: Compared { now: now.revenue, prev: before.revenue },
-            units: Compared { now: now.units, prev: before.units },
-            won_deals: Compared { now: now.won, prev: before.won },
+            revenue: Compared {
+                now: now.revenue,
+                prev: before.revenue,
+            },
+            units: Compared {
+                now: now.units,
+                prev: before.units,
+            },
+            won_deals: Compared {
+                now: now.won,
+                prev: before.won,
+            },
             revenue_attainment: ratio(now.revenue as f64, targets.revenue as f64),
             units_attainment: ratio(now.units as f64, targets.units as f64),
             growth: growth(now.revenue as f64, before.revenue as f64),
@@ -416,7 +446,10 @@ impl<'a> Index<'a> {
                 if let Some(closed) = d.closed_at {
                     cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
                     let idx = ((ctx.day_of)(closed) - period.start).num_days();
-                    if let Some(slot) = usize::try_from(idx).ok().and_then(|i| k.daily_revenue.get_mut(i)) {
+                    if let Some(slot) = usize::try_from(idx)
+                        .ok()
+                        .and_then(|i| k.daily_revenue.get_mut(i))
+                    {
                         *slot += d.amount;
                     }
                 }
@@ -465,7 +498,10 @@ impl<'a> Index<'a> {
                 forecast_open += d.amount as f64 * s.probability(stage);
                 if stage.rank().unwrap_or(0) >= 1 {
                     let score = d.score.unwrap_or(0);
-                    let b = by_score.entry(score).or_insert(ScoreBucket { score, ..Default::default() });
+                    let b = by_score.entry(score).or_insert(ScoreBucket {
+                        score,
+                        ..Default::default()
+                    });
                     b.deals += 1;
                     b.value += d.amount;
                 }
@@ -473,8 +509,10 @@ impl<'a> Index<'a> {
         }
         k.profit = now.revenue - cost;
         k.margin = ratio(k.profit as f64, now.revenue as f64);
-        k.upsell_cross_sell_share =
-            ratio((k.upsell_revenue + k.cross_sell_revenue) as f64, now.revenue as f64);
+        k.upsell_cross_sell_share = ratio(
+            (k.upsell_revenue + k.cross_sell_revenue) as f64,
+            now.revenue as f64,
+        );
 
         funnel.lead_to_opportunity = ratio(funnel.qualified as f64, funnel.leads as f64);
         funnel.opportunity_to_win = ratio(
@@ -497,21 +535,35 @@ impl<'a> Index<'a> {
 
         let forecast = now.revenue + money(forecast_open);
         k.pipeline = Pipeline {
-            open_opportunities: Compared { now: now.open_opportunities, prev: before.open_opportunities },
-            value: Compared { now: now.pipeline_value, prev: before.pipeline_value },
+            open_opportunities: Compared {
+                now: now.open_opportunities,
+                prev: before.open_opportunities,
+            },
+            value: Compared {
+                now: now.pipeline_value,
+                prev: before.pipeline_value,
+            },
             new_per_day: Compared {
                 now: ratio(now.new_opportunities as f64, period.days() as f64),
-                prev: ratio(before.new_opportunities as f64, self.prev_period.days() as f64),
+                prev: ratio(
+                    before.new_opportunities as f64,
+                    self.prev_period.days() as f64,
+                ),
             },
             value_change: growth(now.pipeline_value as f64, before.pipeline_value as f64),
             forecast,
             forecast_vs_target: ratio(forecast as f64, targets.revenue as f64),
             by_score: (0..=5u8)
-                .filter_map(|sc| by_score.get(&sc).copied().or(if sc >= 1 {
-                    Some(ScoreBucket { score: sc, ..Default::default() })
-                } else {
-                    None
-                }))
+                .filter_map(|sc| {
+                    by_score.get(&sc).copied().or(if sc >= 1 {
+                        Some(ScoreBucket {
+                            score: sc,
+                            ..Default::default()
+                        })
+                    } else {
+                        None
+                    })
+                })
                 .collect(),
         };
 
@@ -547,13 +599,26 @@ impl<'a> Index<'a> {
         k
     }
 
-    fn activity(&self, reps: &[RepId], now: &Sums, before: &Sums, t: &PeriodTargets, expected: Option<f64>) -> Activity {
+    fn activity(
+        &self,
+        reps: &[RepId],
+        now: &Sums,
+        before: &Sums,
+        t: &PeriodTargets,
+        expected: Option<f64>,
+    ) -> Activity {
         let s = self.s;
         let period = self.ctx.period;
         let paced = |target: i64| expected.map(|e| e * target as f64).filter(|v| *v > 0.0);
         let mut a = Activity {
-            calls: Compared { now: now.calls, prev: before.calls },
-            meetings: Compared { now: now.meetings, prev: before.meetings },
+            calls: Compared {
+                now: now.calls,
+                prev: before.calls,
+            },
+            meetings: Compared {
+                now: now.meetings,
+                prev: before.meetings,
+            },
             calls_attainment: ratio(now.calls as f64, t.calls as f64),
             meetings_attainment: ratio(now.meetings as f64, t.meetings as f64),
             calls_pace: paced(t.calls).and_then(|p| ratio(now.calls as f64, p)),
@@ -605,7 +670,10 @@ impl<'a> Index<'a> {
         }
         let cutoff = self.snapshot - s.no_contact_days * 86_400;
         let mut active = 0;
-        for c in reps.iter().flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten()) {
+        for c in reps
+            .iter()
+            .flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten())
+        {
             if active_during(c, &period) {
                 active += 1;
             }
@@ -638,7 +706,13 @@ impl<'a> Index<'a> {
             self.data.customers.iter().collect()
         } else {
             reps.iter()
-                .flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten().copied())
+                .flat_map(|r| {
+                    self.customers_by_rep
+                        .get(&Some(*r))
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                })
                 .collect()
         };
         for x in &owned {
@@ -666,7 +740,9 @@ impl<'a> Index<'a> {
             {
                 c.sold += 1;
                 let first_day = (self.ctx.day_of)(first);
-                if x.churned_on.is_some_and(|ch| (ch - first_day).num_days() <= s.churn_after_sale_days) {
+                if x.churned_on
+                    .is_some_and(|ch| (ch - first_day).num_days() <= s.churn_after_sale_days)
+                {
                     c.churned_after_sale += 1;
                 }
             }
@@ -708,7 +784,10 @@ impl<'a> Index<'a> {
             as_of: Some(as_of),
             ..Receivables::default()
         };
-        for i in reps.iter().flat_map(|x| self.invoices_by_rep.get(x).into_iter().flatten()) {
+        for i in reps
+            .iter()
+            .flat_map(|x| self.invoices_by_rep.get(x).into_iter().flatten())
+        {
             if i.issued_on > as_of || i.paid_on.is_some_and(|p| p <= as_of) {
                 continue;
             }
@@ -747,7 +826,10 @@ impl<'a> Index<'a> {
                 }
             }
             for x in &surveys {
-                sat_months.entry((x.taken_on.year(), x.taken_on.month())).or_default().push(x.score as f64);
+                sat_months
+                    .entry((x.taken_on.year(), x.taken_on.month()))
+                    .or_default()
+                    .push(x.score as f64);
             }
             let taken: Vec<&&Survey> = self
                 .tests_by_rep
@@ -763,7 +845,10 @@ impl<'a> Index<'a> {
                 }
             }
             for x in &taken {
-                test_months.entry((x.taken_on.year(), x.taken_on.month())).or_default().push(x.score as f64);
+                test_months
+                    .entry((x.taken_on.year(), x.taken_on.month()))
+                    .or_default()
+                    .push(x.score as f64);
             }
         }
         p.satisfaction = mean(&latest);
@@ -795,7 +880,11 @@ struct Sums {
 /// The share of a campaign's cost and baseline that falls inside the period, by days.
 pub(crate) fn campaign_share(c: &Campaign, p: &Period) -> f64 {
     let all = (c.ends_on - c.starts_on).num_days() + 1;
-    ratio(overlap_days(c.starts_on, c.ends_on, p.start, p.end) as f64, all as f64).unwrap_or(0.0)
+    ratio(
+        overlap_days(c.starts_on, c.ends_on, p.start, p.end) as f64,
+        all as f64,
+    )
+    .unwrap_or(0.0)
 }
 
 fn active_at(c: &Customer, day: NaiveDate) -> bool {
@@ -817,10 +906,22 @@ fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
     let share = expected.unwrap_or(1.0);
     let cap = s.composite_cap_pct as f64 / 100.0;
     let parts = [
-        (s.weight_revenue, k.revenue.now as f64, k.targets.revenue as f64),
+        (
+            s.weight_revenue,
+            k.revenue.now as f64,
+            k.targets.revenue as f64,
+        ),
         (s.weight_units, k.units.now as f64, k.targets.units as f64),
-        (s.weight_calls, k.activity.calls.now as f64, k.targets.calls as f64),
-        (s.weight_meetings, k.activity.meetings.now as f64, k.targets.meetings as f64),
+        (
+            s.weight_calls,
+            k.activity.calls.now as f64,
+            k.targets.calls as f64,
+        ),
+        (
+            s.weight_meetings,
+            k.activity.meetings.now as f64,
+            k.targets.meetings as f64,
+        ),
     ];
     let (mut sum, mut weights) = (0.0, 0.0);
     for (w, actual, target) in parts {
@@ -840,7 +941,10 @@ fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
             sc.min(s.bonus_max_pct as f64 / 100.0)
         }
     });
-    Composite { score, bonus_coefficient }
+    Composite {
+        score,
+        bonus_coefficient,
+    }
 }
 
 /// Computes every KPI for `scope` in `ctx.period`.
@@ -854,7 +958,15 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         Scope::Company => {
             let mut all: Vec<RepId> = data.reps.iter().map(|r| r.id).collect();
             all.sort_unstable();
-            ("company".into(), data.teams.iter().filter(|t| t.parent_id.is_none()).map(|t| t.id).collect(), all)
+            (
+                "company".into(),
+                data.teams
+                    .iter()
+                    .filter(|t| t.parent_id.is_none())
+                    .map(|t| t.id)
+                    .collect(),
+                all,
+            )
         }
         Scope::Team(t) => {
             let team = team_by_id.get(&t).ok_or_else(|| format!("no team #{t}"))?;
@@ -871,7 +983,9 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
     let mut stack: Vec<(TeamId, usize)> = root_teams.iter().rev().map(|t| (*t, 0)).collect();
     let mut baselines: HashMap<TeamId, Option<f64>> = HashMap::new();
     while let Some((t, depth)) = stack.pop() {
-        let Some(team) = team_by_id.get(&t) else { continue };
+        let Some(team) = team_by_id.get(&t) else {
+            continue;
+        };
         let reps = ix.subtree_reps(t);
         let parent_baseline = match team.parent_id {
             Some(p) => match baselines.get(&p) {
@@ -882,9 +996,20 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         };
         let kpis = ix.kpis(Scope::Team(t), &reps, parent_baseline);
         baselines.insert(t, kpis.cycle.mean_days);
-        teams.push(TeamKpis { team: (*team).clone(), depth, reps: reps.len(), kpis });
+        teams.push(TeamKpis {
+            team: (*team).clone(),
+            depth,
+            reps: reps.len(),
+            kpis,
+        });
         if depth < 32 {
-            let mut kids: Vec<&Team> = ix.children.get(&t).into_iter().flatten().filter_map(|c| team_by_id.get(c).copied()).collect();
+            let mut kids: Vec<&Team> = ix
+                .children
+                .get(&t)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| team_by_id.get(c).copied())
+                .collect();
             kids.sort_by(|a, b| a.name.cmp(&b.name));
             for k in kids.iter().rev() {
                 stack.push((k.id, depth + 1));
@@ -894,7 +1019,9 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
 
     let mut reps: Vec<RepKpis> = Vec::new();
     for r in &scope_reps {
-        let Some(rep) = rep_by_id.get(r) else { continue };
+        let Some(rep) = rep_by_id.get(r) else {
+            continue;
+        };
         let baseline = match baselines.get(&rep.team_id) {
             Some(b) => *b,
             None => ix.mean_cycle(&ix.subtree_reps(rep.team_id)),
@@ -912,7 +1039,10 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         };
         reps.push(RepKpis {
             rep: (*rep).clone(),
-            team: team_by_id.get(&rep.team_id).map(|t| t.name.clone()).unwrap_or_default(),
+            team: team_by_id
+                .get(&rep.team_id)
+                .map(|t| t.name.clone())
+                .unwrap_or_default(),
             satisfaction_history: history(&ix.surveys_by_rep),
             knowledge_history: history(&ix.tests_by_rep),
             kpis,
@@ -978,14 +1108,34 @@ fn breakdowns(
             continue;
         }
         let name = key(d);
-        let name = if name.trim().is_empty() { "—".to_string() } else { name };
+        let name = if name.trim().is_empty() {
+            "—".to_string()
+        } else {
+            name
+        };
         if in_range(d.closed_at, ix.cur) {
-            let e = m.entry(name.clone()).or_insert_with(|| (Breakdown { name: name.clone(), ..Default::default() }, 0));
+            let e = m.entry(name.clone()).or_insert_with(|| {
+                (
+                    Breakdown {
+                        name: name.clone(),
+                        ..Default::default()
+                    },
+                    0,
+                )
+            });
             e.0.revenue.now += d.amount;
             e.0.won_deals += 1;
             e.0.units += d.units;
         } else if in_range(d.closed_at, ix.prev) {
-            let e = m.entry(name.clone()).or_insert_with(|| (Breakdown { name: name.clone(), ..Default::default() }, 0));
+            let e = m.entry(name.clone()).or_insert_with(|| {
+                (
+                    Breakdown {
+                        name: name.clone(),
+                        ..Default::default()
+                    },
+                    0,
+                )
+            });
             e.0.revenue.prev += d.amount;
             e.1 += d.units;
         }
@@ -1022,7 +1172,8 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
     let p = ix.ctx.period;
     let mut rev: HashMap<CampaignId, (Money, Money, i64)> = HashMap::new();
     for (d, _) in ix.deals_of(reps) {
-        if d.stage == Stage::Won && in_range(d.closed_at, ix.cur)
+        if d.stage == Stage::Won
+            && in_range(d.closed_at, ix.cur)
             && let Some(c) = d.campaign_id
         {
             let e = rev.entry(c).or_default();
@@ -1062,6 +1213,10 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
             cac: money_ratio(cost, new_customers),
         });
     }
-    out.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.campaign.name.cmp(&b.campaign.name)));
+    out.sort_by(|a, b| {
+        b.revenue
+            .cmp(&a.revenue)
+            .then(a.campaign.name.cmp(&b.campaign.name))
+    });
     out
 }

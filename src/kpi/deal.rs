@@ -39,14 +39,16 @@ impl DealPath {
         let mut stays = Vec::new();
         // Before the first recorded change the deal sat in that change's `from` stage
         // (or in lead) since it was created.
-        let first_from = changes
-            .first()
-            .map(|c| c.from_stage.unwrap_or(Stage::Lead));
+        let first_from = changes.first().map(|c| c.from_stage.unwrap_or(Stage::Lead));
         if let Some(first) = changes.first()
             && first.at > deal.created_at
             && first.from_stage.is_some()
         {
-            stays.push((first_from.unwrap_or(Stage::Lead), deal.created_at, Some(first.at)));
+            stays.push((
+                first_from.unwrap_or(Stage::Lead),
+                deal.created_at,
+                Some(first.at),
+            ));
         }
         for (i, c) in changes.iter().enumerate() {
             if c.to_stage.is_open() {
@@ -166,7 +168,10 @@ mod tests {
         let d = deal(3, Stage::Proposal, 0, None);
         let changes = vec![ch(3, Some(Stage::Qualified), Stage::Proposal, 30)];
         let p = DealPath::new(&d, &changes);
-        assert_eq!(p.stays, vec![(Stage::Qualified, 0, Some(30)), (Stage::Proposal, 30, None)]);
+        assert_eq!(
+            p.stays,
+            vec![(Stage::Qualified, 0, Some(30)), (Stage::Proposal, 30, None)]
+        );
         assert!(open_at(&d, 1_000));
         assert!(!open_at(&d, 0));
     }

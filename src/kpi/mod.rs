@@ -10,7 +10,7 @@ pub mod deal;
 mod figures;
 
 pub use alerts::{Alert, AlertKind};
-pub use compute::{compute, Scope};
+pub use compute::{Scope, compute};
 pub use figures::*;
 
 use crate::model::Timestamp;

@@ -14,7 +14,11 @@ fn d(s: &str) -> NaiveDate {
 
 /// "2026-11-05" (noon) or "2026-11-05 10:30", UTC.
 fn t(s: &str) -> Timestamp {
-    let full = if s.len() == 10 { format!("{s} 12:00") } else { s.to_string() };
+    let full = if s.len() == 10 {
+        format!("{s} 12:00")
+    } else {
+        s.to_string()
+    };
     NaiveDateTime::parse_from_str(&full, "%Y-%m-%d %H:%M")
         .unwrap()
         .and_utc()
@@ -33,7 +37,16 @@ fn rep(id: RepId, name: &str, team: TeamId, region: &str) -> Rep {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn deal(id: DealId, rep: RepId, amount: Money, cost: Money, units: i64, created: &str, stage: Stage, closed: Option<&str>) -> Deal {
+fn deal(
+    id: DealId,
+    rep: RepId,
+    amount: Money,
+    cost: Money,
+    units: i64,
+    created: &str,
+    stage: Stage,
+    closed: Option<&str>,
+) -> Deal {
     Deal {
         id,
         rep_id: rep,
@@ -58,7 +71,12 @@ fn path(deal_id: DealId, steps: &[(Stage, &str)]) -> Vec<StageChange> {
     steps
         .iter()
         .map(|(to, at)| {
-            let c = StageChange { deal_id, from_stage: prev, to_stage: *to, at: t(at) };
+            let c = StageChange {
+                deal_id,
+                from_stage: prev,
+                to_stage: *to,
+                at: t(at),
+            };
             prev = Some(*to);
             c
         })
@@ -66,7 +84,12 @@ fn path(deal_id: DealId, steps: &[(Stage, &str)]) -> Vec<StageChange> {
 }
 
 fn targets(revenue: Money, units: i64, calls: i64, meetings: i64) -> Targets {
-    Targets { revenue, units, calls, meetings }
+    Targets {
+        revenue,
+        units,
+        calls,
+        meetings,
+    }
 }
 
 /// The fixture described in the module comment; figures below are worked out from it.
@@ -74,9 +97,21 @@ fn fixture() -> Dataset {
     use Stage::*;
     let mut data = Dataset::default();
     data.teams = vec![
-        Team { id: 1, name: "Dept".into(), parent_id: None },
-        Team { id: 2, name: "A".into(), parent_id: Some(1) },
-        Team { id: 3, name: "B".into(), parent_id: Some(1) },
+        Team {
+            id: 1,
+            name: "Dept".into(),
+            parent_id: None,
+        },
+        Team {
+            id: 2,
+            name: "A".into(),
+            parent_id: Some(1),
+        },
+        Team {
+            id: 3,
+            name: "B".into(),
+            parent_id: Some(1),
+        },
     ];
     data.reps = vec![
         rep(10, "Anna", 2, "Moscow"),
@@ -85,47 +120,166 @@ fn fixture() -> Dataset {
     ];
     let nov = d("2026-11-01");
     data.plans = vec![
-        Plan { owner_id: 10, month: nov, targets: targets(10_000_000, 10, 210, 21) },
-        Plan { owner_id: 11, month: nov, targets: targets(5_000_000, 5, 0, 0) },
+        Plan {
+            owner_id: 10,
+            month: nov,
+            targets: targets(10_000_000, 10, 210, 21),
+        },
+        Plan {
+            owner_id: 11,
+            month: nov,
+            targets: targets(5_000_000, 5, 0, 0),
+        },
     ];
-    data.team_plans = vec![Plan { owner_id: 3, month: nov, targets: targets(30_000_000, 0, 0, 0) }];
+    data.team_plans = vec![Plan {
+        owner_id: 3,
+        month: nov,
+        targets: targets(30_000_000, 0, 0, 0),
+    }];
 
-    let mut d1 = deal(1, 10, 3_000_000, 1_200_000, 3, "2026-10-10", Won, Some("2026-11-05"));
+    let mut d1 = deal(
+        1,
+        10,
+        3_000_000,
+        1_200_000,
+        3,
+        "2026-10-10",
+        Won,
+        Some("2026-11-05"),
+    );
     d1.customer_id = Some(1);
     d1.campaign_id = Some(1);
     d1.location = "Moscow".into();
-    let mut d2 = deal(2, 10, 2_000_000, 1_000_000, 2, "2026-11-02", Won, Some("2026-11-12"));
+    let mut d2 = deal(
+        2,
+        10,
+        2_000_000,
+        1_000_000,
+        2,
+        "2026-11-02",
+        Won,
+        Some("2026-11-12"),
+    );
     d2.customer_id = Some(1);
     d2.kind = DealKind::Upsell;
     d2.location = "Moscow".into();
-    let mut d3 = deal(3, 10, 4_000_000, 0, 1, "2026-11-03", Lost, Some("2026-11-20"));
+    let mut d3 = deal(
+        3,
+        10,
+        4_000_000,
+        0,
+        1,
+        "2026-11-03",
+        Lost,
+        Some("2026-11-20"),
+    );
     d3.lost_from_stage = Some(Proposal);
     let mut d4 = deal(4, 10, 5_000_000, 0, 1, "2026-11-06", Negotiation, None);
     d4.score = Some(4);
     let mut d5 = deal(5, 10, 1_000_000, 0, 1, "2026-11-15", Lead, None);
     d5.score = Some(2);
-    let d6 = deal(6, 10, 2_500_000, 0, 1, "2026-09-20", Won, Some("2026-10-20"));
-    let mut d7 = deal(7, 11, 1_000_000, 500_000, 1, "2026-11-01", Won, Some("2026-11-21"));
+    let d6 = deal(
+        6,
+        10,
+        2_500_000,
+        0,
+        1,
+        "2026-09-20",
+        Won,
+        Some("2026-10-20"),
+    );
+    let mut d7 = deal(
+        7,
+        11,
+        1_000_000,
+        500_000,
+        1,
+        "2026-11-01",
+        Won,
+        Some("2026-11-21"),
+    );
     d7.kind = DealKind::CrossSell;
     d7.customer_id = Some(2);
     d7.location = "Kazan".into();
     data.deals = vec![d1, d2, d3, d4, d5, d6, d7];
     data.stage_changes = [
-        path(1, &[(Lead, "2026-10-10"), (Qualified, "2026-10-15"), (Proposal, "2026-10-25"), (Won, "2026-11-05")]),
-        path(2, &[(Lead, "2026-11-02"), (Qualified, "2026-11-04"), (Negotiation, "2026-11-08"), (Won, "2026-11-12")]),
-        path(3, &[(Lead, "2026-11-03"), (Qualified, "2026-11-05"), (Proposal, "2026-11-10"), (Lost, "2026-11-20")]),
-        path(4, &[(Lead, "2026-11-06"), (Qualified, "2026-11-09"), (Negotiation, "2026-11-16")]),
+        path(
+            1,
+            &[
+                (Lead, "2026-10-10"),
+                (Qualified, "2026-10-15"),
+                (Proposal, "2026-10-25"),
+                (Won, "2026-11-05"),
+            ],
+        ),
+        path(
+            2,
+            &[
+                (Lead, "2026-11-02"),
+                (Qualified, "2026-11-04"),
+                (Negotiation, "2026-11-08"),
+                (Won, "2026-11-12"),
+            ],
+        ),
+        path(
+            3,
+            &[
+                (Lead, "2026-11-03"),
+                (Qualified, "2026-11-05"),
+                (Proposal, "2026-11-10"),
+                (Lost, "2026-11-20"),
+            ],
+        ),
+        path(
+            4,
+            &[
+                (Lead, "2026-11-06"),
+                (Qualified, "2026-11-09"),
+                (Negotiation, "2026-11-16"),
+            ],
+        ),
         path(5, &[(Lead, "2026-11-15")]),
         path(6, &[(Lead, "2026-09-20"), (Won, "2026-10-20")]),
-        path(7, &[(Lead, "2026-11-01"), (Qualified, "2026-11-03"), (Won, "2026-11-21")]),
+        path(
+            7,
+            &[
+                (Lead, "2026-11-01"),
+                (Qualified, "2026-11-03"),
+                (Won, "2026-11-21"),
+            ],
+        ),
     ]
     .concat();
     data.activity_days = vec![
-        ActivityDay { rep_id: 10, day: d("2026-10-15"), calls: 50, meetings: 5, with_customer: 0 },
-        ActivityDay { rep_id: 10, day: d("2026-11-02"), calls: 100, meetings: 10, with_customer: 50 },
-        ActivityDay { rep_id: 10, day: d("2026-11-20"), calls: 60, meetings: 2, with_customer: 10 },
+        ActivityDay {
+            rep_id: 10,
+            day: d("2026-10-15"),
+            calls: 50,
+            meetings: 5,
+            with_customer: 0,
+        },
+        ActivityDay {
+            rep_id: 10,
+            day: d("2026-11-02"),
+            calls: 100,
+            meetings: 10,
+            with_customer: 50,
+        },
+        ActivityDay {
+            rep_id: 10,
+            day: d("2026-11-20"),
+            calls: 60,
+            meetings: 2,
+            with_customer: 10,
+        },
     ];
-    let customer = |id, rep, acquired: &str, churned: Option<&str>, won, first: Option<&str>, contact: Option<&str>| Customer {
+    let customer = |id,
+                    rep,
+                    acquired: &str,
+                    churned: Option<&str>,
+                    won,
+                    first: Option<&str>,
+                    contact: Option<&str>| Customer {
         id,
         rep_id: Some(rep),
         region: String::new(),
@@ -137,8 +291,30 @@ fn fixture() -> Dataset {
         last_contact_at: contact.map(t),
     };
     data.customers = vec![
-        Customer { campaign_id: Some(1), ..customer(1, 10, "2026-10-01", None, 2, Some("2026-11-05"), Some("2026-11-20")) },
-        Customer { campaign_id: Some(1), ..customer(2, 11, "2026-11-10", Some("2026-11-22"), 1, Some("2026-11-21"), None) },
+        Customer {
+            campaign_id: Some(1),
+            ..customer(
+                1,
+                10,
+                "2026-10-01",
+                None,
+                2,
+                Some("2026-11-05"),
+                Some("2026-11-20"),
+            )
+        },
+        Customer {
+            campaign_id: Some(1),
+            ..customer(
+                2,
+                11,
+                "2026-11-10",
+                Some("2026-11-22"),
+                1,
+                Some("2026-11-21"),
+                None,
+            )
+        },
         customer(3, 10, "2025-01-01", None, 0, None, Some("2026-06-01")),
         customer(4, 10, "2025-05-01", Some("2026-11-15"), 0, None, None),
     ];
@@ -151,8 +327,15 @@ fn fixture() -> Dataset {
         ends_on: d("2026-12-30"),
         baseline_revenue: 4_550_000,
     }];
-    data.acquisition_costs = vec![AcquisitionCost { spent_on: d("2026-11-05"), amount: 1_000_000 }];
-    let survey = |rep, on: &str, score| Survey { rep_id: rep, taken_on: d(on), score };
+    data.acquisition_costs = vec![AcquisitionCost {
+        spent_on: d("2026-11-05"),
+        amount: 1_000_000,
+    }];
+    let survey = |rep, on: &str, score| Survey {
+        rep_id: rep,
+        taken_on: d(on),
+        score,
+    };
     data.surveys = vec![
         survey(10, "2026-09-30", 8),
         survey(10, "2026-10-31", 5),
@@ -161,20 +344,62 @@ fn fixture() -> Dataset {
     ];
     data.knowledge = vec![survey(10, "2026-10-01", 80), survey(20, "2026-10-01", 60)];
     data.inquiries = vec![
-        Inquiry { id: 1, rep_id: 10, received_at: t("2026-11-10 10:00"), first_response_at: Some(t("2026-11-10 10:30")) },
-        Inquiry { id: 2, rep_id: 10, received_at: t("2026-11-11 10:00"), first_response_at: Some(t("2026-11-11 11:30")) },
-        Inquiry { id: 3, rep_id: 10, received_at: t("2026-11-12 10:00"), first_response_at: None },
+        Inquiry {
+            id: 1,
+            rep_id: 10,
+            received_at: t("2026-11-10 10:00"),
+            first_response_at: Some(t("2026-11-10 10:30")),
+        },
+        Inquiry {
+            id: 2,
+            rep_id: 10,
+            received_at: t("2026-11-11 10:00"),
+            first_response_at: Some(t("2026-11-11 11:30")),
+        },
+        Inquiry {
+            id: 3,
+            rep_id: 10,
+            received_at: t("2026-11-12 10:00"),
+            first_response_at: None,
+        },
     ];
     data.invoices = vec![
-        Invoice { id: 1, rep_id: 10, deal_id: 1, amount: 3_000_000, issued_on: d("2026-11-05"), due_on: d("2026-11-15"), paid_on: None },
-        Invoice { id: 2, rep_id: 10, deal_id: 2, amount: 2_000_000, issued_on: d("2026-11-12"), due_on: d("2026-11-30"), paid_on: None },
-        Invoice { id: 3, rep_id: 11, deal_id: 7, amount: 1_000_000, issued_on: d("2026-11-21"), due_on: d("2026-11-22"), paid_on: Some(d("2026-11-22")) },
+        Invoice {
+            id: 1,
+            rep_id: 10,
+            deal_id: 1,
+            amount: 3_000_000,
+            issued_on: d("2026-11-05"),
+            due_on: d("2026-11-15"),
+            paid_on: None,
+        },
+        Invoice {
+            id: 2,
+            rep_id: 10,
+            deal_id: 2,
+            amount: 2_000_000,
+            issued_on: d("2026-11-12"),
+            due_on: d("2026-11-30"),
+            paid_on: None,
+        },
+        Invoice {
+            id: 3,
+            rep_id: 11,
+            deal_id: 7,
+            amount: 1_000_000,
+            issued_on: d("2026-11-21"),
+            due_on: d("2026-11-22"),
+            paid_on: Some(d("2026-11-22")),
+        },
     ];
     data
 }
 
 fn november() -> Ctx {
-    Ctx::utc(Period::containing(PeriodKind::Month, d("2026-11-01")), d("2026-11-23"))
+    Ctx::utc(
+        Period::containing(PeriodKind::Month, d("2026-11-01")),
+        d("2026-11-23"),
+    )
 }
 
 fn report() -> Report {
@@ -193,7 +418,13 @@ fn close(a: Option<f64>, b: f64) -> bool {
 fn plan_attainment_pace_growth_and_deal_size() {
     let r = report();
     let k = anna(&r);
-    assert_eq!(k.revenue, Compared { now: 5_000_000, prev: 2_500_000 });
+    assert_eq!(
+        k.revenue,
+        Compared {
+            now: 5_000_000,
+            prev: 2_500_000
+        }
+    );
     assert_eq!(k.targets.revenue, 10_000_000);
     assert!(close(k.revenue_attainment, 0.5)); // #1
     assert!(close(k.units_attainment, 0.5)); // #2: 5 of 10
@@ -220,7 +451,13 @@ fn forecast_counts_open_deals_by_stage_probability() {
     // #12: only the negotiation deal is an open opportunity now; on 1 Nov deal 1 was at
     // proposal.
     assert_eq!(p.open_opportunities, Compared { now: 1, prev: 1 });
-    assert_eq!(p.value, Compared { now: 5_000_000, prev: 3_000_000 });
+    assert_eq!(
+        p.value,
+        Compared {
+            now: 5_000_000,
+            prev: 3_000_000
+        }
+    );
     assert!(close(p.new_per_day.now, 3.0 / 30.0));
     // In October deal 1 was qualified and deal 6 jumped from lead straight to won.
     assert!(close(p.new_per_day.prev, 2.0 / 31.0));
@@ -257,7 +494,13 @@ fn cycle_and_time_in_stage() {
     assert!(close(c.baseline_days, 56.0 / 3.0));
     assert!(!c.slow);
     // #15: stays that ended in November.
-    let mean_of = |stage: &str| c.time_in_stage.iter().find(|s| s.stage == stage).unwrap().mean_days;
+    let mean_of = |stage: &str| {
+        c.time_in_stage
+            .iter()
+            .find(|s| s.stage == stage)
+            .unwrap()
+            .mean_days
+    };
     assert!(close(mean_of("lead"), 7.0 / 3.0));
     assert!(close(mean_of("qualified"), 16.0 / 3.0));
     assert!(close(mean_of("proposal"), 10.5));
@@ -298,7 +541,13 @@ fn customer_economics() {
     assert_eq!(c.cac, None); // no new customers
     assert!(close(c.churn_after_sale, 0.0));
 
-    let boris = &r.reps.iter().find(|x| x.rep.name == "Boris").unwrap().kpis.customers;
+    let boris = &r
+        .reps
+        .iter()
+        .find(|x| x.rep.name == "Boris")
+        .unwrap()
+        .kpis
+        .customers;
     // #23: Boris's only customer churned a day after the first sale.
     assert!(close(boris.churn_after_sale, 1.0));
     assert_eq!(boris.churn_rate, None); // nobody active at the start
@@ -318,7 +567,13 @@ fn ltv_uses_monthly_churn_or_the_cap() {
     let expected = (arpu_m * 0.56 / monthly_churn).round() as i64;
     assert_eq!(c.ltv, Some(expected)); // #26, CAC unknown → not deducted
     assert_eq!(c.ltv_to_cac, None);
-    let boris = &r.reps.iter().find(|x| x.rep.name == "Boris").unwrap().kpis.customers;
+    let boris = &r
+        .reps
+        .iter()
+        .find(|x| x.rep.name == "Boris")
+        .unwrap()
+        .kpis
+        .customers;
     assert_eq!(boris.lifetime_months, Some(60.0)); // no churn rate → capped lifetime
 }
 
@@ -327,7 +582,15 @@ fn receivables_people_and_composite() {
     let r = report();
     let k = anna(&r);
     let rc = &k.receivables; // #30 as of 23 Nov
-    assert_eq!((rc.outstanding, rc.overdue, rc.overdue_invoices, rc.max_days_overdue), (5_000_000, 3_000_000, 1, 8));
+    assert_eq!(
+        (
+            rc.outstanding,
+            rc.overdue,
+            rc.overdue_invoices,
+            rc.max_days_overdue
+        ),
+        (5_000_000, 3_000_000, 1, 8)
+    );
     assert!(close(k.people.satisfaction, 5.0)); // #31 latest
     assert_eq!(k.people.burnout_risk, 1); // fell from 8 to 5
     assert!(close(k.people.knowledge, 80.0)); // #32
@@ -343,12 +606,23 @@ fn receivables_people_and_composite() {
 #[test]
 fn team_targets_roll_up_with_explicit_team_plans() {
     let r = report();
-    let target = |name: &str| r.teams.iter().find(|t| t.team.name == name).unwrap().kpis.targets.revenue;
+    let target = |name: &str| {
+        r.teams
+            .iter()
+            .find(|t| t.team.name == name)
+            .unwrap()
+            .kpis
+            .targets
+            .revenue
+    };
     assert_eq!(target("A"), 15_000_000); // Anna + Boris
     assert_eq!(target("B"), 30_000_000); // explicit team plan
     assert_eq!(target("Dept"), 45_000_000);
     assert_eq!(r.total.targets.revenue, 45_000_000);
-    assert_eq!(r.teams.iter().map(|t| t.depth).collect::<Vec<_>>(), vec![0, 1, 1]);
+    assert_eq!(
+        r.teams.iter().map(|t| t.depth).collect::<Vec<_>>(),
+        vec![0, 1, 1]
+    );
     let a = r.teams.iter().find(|t| t.team.name == "A").unwrap();
     assert_eq!(a.kpis.revenue.now, 6_000_000);
 }
@@ -357,14 +631,20 @@ fn team_targets_roll_up_with_explicit_team_plans() {
 fn locations_products_and_campaigns() {
     let r = report();
     let moscow = r.locations.iter().find(|l| l.name == "Moscow").unwrap();
-    assert_eq!((moscow.revenue.now, moscow.won_deals, moscow.target), (5_000_000, 2, Some(10_000_000)));
+    assert_eq!(
+        (moscow.revenue.now, moscow.won_deals, moscow.target),
+        (5_000_000, 2, Some(10_000_000))
+    );
     assert!(close(moscow.attainment, 0.5)); // #28
     let kazan = r.locations.iter().find(|l| l.name == "Kazan").unwrap();
     assert!(close(kazan.attainment, 0.2));
     let licence = &r.products[0]; // #29 by product
     assert_eq!(licence.average_unit_price.now, Some(6_000_000 / 6));
     let k = &r.campaigns[0]; // #27
-    assert_eq!((k.revenue, k.baseline, k.cost), (3_000_000, 1_500_000, 989_011));
+    assert_eq!(
+        (k.revenue, k.baseline, k.cost),
+        (3_000_000, 1_500_000, 989_011)
+    );
     assert_eq!(k.incremental, 1_500_000);
     assert!(close(k.roi, (1_500_000.0 * 0.6 - 989_011.0) / 989_011.0));
 }
@@ -373,7 +653,11 @@ fn locations_products_and_campaigns() {
 fn alerts_gather_every_rule_newest_first() {
     let r = report();
     let kinds = |name: &str| -> Vec<AlertKind> {
-        r.alerts.iter().filter(|a| a.rep.as_deref() == Some(name)).map(|a| a.kind).collect()
+        r.alerts
+            .iter()
+            .filter(|a| a.rep.as_deref() == Some(name))
+            .map(|a| a.kind)
+            .collect()
     };
     let anna = kinds("Anna");
     for k in [
@@ -390,7 +674,9 @@ fn alerts_gather_every_rule_newest_first() {
     assert!(!anna.contains(&AlertKind::LowWinRate)); // only 3 closed
     assert!(!anna.contains(&AlertKind::SlowCycle));
     let vera = kinds("Vera");
-    assert!(vera.contains(&AlertKind::BurnoutRisk) && vera.contains(&AlertKind::KnowledgeBelowMinimum));
+    assert!(
+        vera.contains(&AlertKind::BurnoutRisk) && vera.contains(&AlertKind::KnowledgeBelowMinimum)
+    );
     assert!(!vera.contains(&AlertKind::BehindPace)); // no target
     assert!(r.alerts.windows(2).all(|w| w[0].at >= w[1].at));
 }
@@ -402,18 +688,51 @@ fn slow_cycle_and_low_win_rate_are_flagged() {
     // Boris gets five more quick wins; Anna twenty lost qualified deals and a slow win.
     for i in 0..5 {
         let id = 100 + i;
-        data.deals.push(deal(id, 11, 100, 0, 1, "2026-11-16", Won, Some("2026-11-17")));
-        data.stage_changes.extend(path(id, &[(Lead, "2026-11-16"), (Qualified, "2026-11-16 13:00"), (Won, "2026-11-17")]));
+        data.deals.push(deal(
+            id,
+            11,
+            100,
+            0,
+            1,
+            "2026-11-16",
+            Won,
+            Some("2026-11-17"),
+        ));
+        data.stage_changes.extend(path(
+            id,
+            &[
+                (Lead, "2026-11-16"),
+                (Qualified, "2026-11-16 13:00"),
+                (Won, "2026-11-17"),
+            ],
+        ));
     }
     for i in 0..20 {
         let lost = 200 + i;
         let mut x = deal(lost, 10, 100, 0, 1, "2026-11-02", Lost, Some("2026-11-09"));
         x.lost_from_stage = Some(Qualified);
         data.deals.push(x);
-        data.stage_changes.extend(path(lost, &[(Lead, "2026-11-02"), (Qualified, "2026-11-03"), (Lost, "2026-11-09")]));
+        data.stage_changes.extend(path(
+            lost,
+            &[
+                (Lead, "2026-11-02"),
+                (Qualified, "2026-11-03"),
+                (Lost, "2026-11-09"),
+            ],
+        ));
     }
-    data.deals.push(deal(300, 10, 100, 0, 1, "2026-08-01", Won, Some("2026-11-18")));
-    data.stage_changes.extend(path(300, &[(Lead, "2026-08-01"), (Won, "2026-11-18")]));
+    data.deals.push(deal(
+        300,
+        10,
+        100,
+        0,
+        1,
+        "2026-08-01",
+        Won,
+        Some("2026-11-18"),
+    ));
+    data.stage_changes
+        .extend(path(300, &[(Lead, "2026-08-01"), (Won, "2026-11-18")]));
     data.stage_changes.sort_by_key(|c| (c.deal_id, c.at));
     let r = compute(&data, &november(), Scope::Company).unwrap();
     let a = anna(&r);
@@ -423,17 +742,32 @@ fn slow_cycle_and_low_win_rate_are_flagged() {
     assert!(a.cycle.slow);
     // Won 1, 2 and 300; lost 3 and the twenty: 3 of 24.
     assert!(close(a.funnel.opportunity_to_win, 3.0 / 24.0));
-    let kinds: Vec<AlertKind> = r.alerts.iter().filter(|x| x.rep.as_deref() == Some("Anna")).map(|x| x.kind).collect();
+    let kinds: Vec<AlertKind> = r
+        .alerts
+        .iter()
+        .filter(|x| x.rep.as_deref() == Some("Anna"))
+        .map(|x| x.kind)
+        .collect();
     assert!(kinds.contains(&AlertKind::SlowCycle));
     assert!(kinds.contains(&AlertKind::LowWinRate));
-    let boris: Vec<AlertKind> = r.alerts.iter().filter(|x| x.rep.as_deref() == Some("Boris")).map(|x| x.kind).collect();
+    let boris: Vec<AlertKind> = r
+        .alerts
+        .iter()
+        .filter(|x| x.rep.as_deref() == Some("Boris"))
+        .map(|x| x.kind)
+        .collect();
     assert!(!boris.contains(&AlertKind::SlowCycle));
 }
 
 #[test]
 fn empty_data_gives_no_values_and_no_panic() {
     let data = Dataset::default();
-    for kind in [PeriodKind::Day, PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter] {
+    for kind in [
+        PeriodKind::Day,
+        PeriodKind::Week,
+        PeriodKind::Month,
+        PeriodKind::Quarter,
+    ] {
         let ctx = Ctx::utc(Period::containing(kind, d("2026-11-23")), d("2026-11-23"));
         let r = compute(&data, &ctx, Scope::Company).unwrap();
         let k = &r.total;
@@ -505,17 +839,40 @@ fn arb_data() -> impl Strategy<Value = Dataset> {
         .prop_flat_map(|n| proptest::collection::vec(0..1i64, n).prop_map(move |_| n))
         .prop_flat_map(|n| {
             let deals: Vec<_> = (1..=n as i64).map(arb_deal).collect();
-            (deals, proptest::collection::vec((1i64..=4, 0i64..90, 0i64..30, 0i64..5), 0..30))
+            (
+                deals,
+                proptest::collection::vec((1i64..=4, 0i64..90, 0i64..30, 0i64..5), 0..30),
+            )
         })
         .prop_map(|(deals, acts)| {
             let mut data = Dataset::default();
             data.teams = vec![
-                Team { id: 1, name: "D".into(), parent_id: None },
-                Team { id: 2, name: "X".into(), parent_id: Some(1) },
-                Team { id: 3, name: "Y".into(), parent_id: Some(1) },
+                Team {
+                    id: 1,
+                    name: "D".into(),
+                    parent_id: None,
+                },
+                Team {
+                    id: 2,
+                    name: "X".into(),
+                    parent_id: Some(1),
+                },
+                Team {
+                    id: 3,
+                    name: "Y".into(),
+                    parent_id: Some(1),
+                },
             ];
-            data.reps = (1..=4).map(|i| rep(i, &format!("R{i}"), if i <= 2 { 2 } else { 3 }, "")).collect();
-            data.plans = (1..=4).map(|i| Plan { owner_id: i, month: d("2026-11-01"), targets: targets(i * 1_000_000, i, 10 * i, i) }).collect();
+            data.reps = (1..=4)
+                .map(|i| rep(i, &format!("R{i}"), if i <= 2 { 2 } else { 3 }, ""))
+                .collect();
+            data.plans = (1..=4)
+                .map(|i| Plan {
+                    owner_id: i,
+                    month: d("2026-11-01"),
+                    targets: targets(i * 1_000_000, i, 10 * i, i),
+                })
+                .collect();
             for (deal, changes) in deals {
                 data.deals.push(deal);
                 data.stage_changes.extend(changes);

@@ -8,9 +8,7 @@ mod write;
 
 pub use csvio::{ImportKind, ImportReport, RowError};
 pub use query::{DataWindow, Dataset};
-pub use write::{
-    Actor, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey, Validation,
-};
+pub use write::{Actor, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey, Validation};
 
 use crate::settings::Settings;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
@@ -32,7 +30,9 @@ pub enum StoreError {
         "no database at {0}: create one with `salesboard init --db {0}`, or point --db / SALESBOARD_DB at an existing file"
     )]
     Missing(PathBuf),
-    #[error("{0} already exists: init will not overwrite it (remove it first, or pick another path)")]
+    #[error(
+        "{0} already exists: init will not overwrite it (remove it first, or pick another path)"
+    )]
     Exists(PathBuf),
     #[error("{0} is not a salesboard database (not an SQLite file, or it is encrypted)")]
     NotDatabase(PathBuf),
@@ -41,10 +41,18 @@ pub enum StoreError {
     #[error(
         "{path} was written by a newer salesboard (schema {found}, this program knows up to {known}): upgrade salesboard; the file was not changed"
     )]
-    Newer { path: PathBuf, found: i64, known: i64 },
-    #[error("{0} is read-only for you: ask its owner for write access, or open it with --read-only")]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "{0} is read-only for you: ask its owner for write access, or open it with --read-only"
+    )]
     ReadOnly(PathBuf),
-    #[error("the database is busy (another process holds its lock for over 15 s); nothing was written, try again")]
+    #[error(
+        "the database is busy (another process holds its lock for over 15 s); nothing was written, try again"
+    )]
     Busy,
     #[error("{0}")]
     Invalid(#[from] Validation),
@@ -105,7 +113,12 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::Exists(path.to_path_buf()));
             }
-            Err(e) => return Err(StoreError::Other(format!("cannot create {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(StoreError::Other(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
         }
         Store::open(path, Access::ReadWrite)
     }
@@ -214,9 +227,22 @@ impl Store {
 
     /// Rereads the `settings` table. Unknown keys or bad values are skipped and returned.
     pub fn reload_settings(&mut self) -> Result<Vec<String>> {
+        let (settings, problems) = self.read_settings()?;
+        self.settings = settings;
+        Ok(problems)
+    }
+
+    /// Settings rows that were skipped because the key is unknown or the value is bad.
+    pub fn settings_problems(&self) -> Result<Vec<String>> {
+        Ok(self.read_settings()?.1)
+    }
+
+    fn read_settings(&self) -> Result<(Settings, Vec<String>)> {
         let mut settings = Settings::default();
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare_cached("SELECT key, value FROM settings")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (k, v) = row?;
@@ -224,9 +250,7 @@ impl Store {
                 problems.push(crate::text::clean_owned(e));
             }
         }
-        drop(stmt);
-        self.settings = settings;
-        Ok(problems)
+        Ok((settings, problems))
     }
 
     /// Sets one setting (validated), recording it in the audit log.
@@ -237,7 +261,9 @@ impl Store {
             .map_err(|e| Validation::new("setting", e))?;
         self.write(actor, |tx, audit| {
             let old: Option<String> = tx
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
                 .ok();
             tx.execute(
                 "INSERT INTO settings(key, value) VALUES (?1, ?2)
@@ -333,9 +359,9 @@ impl Store {
         };
         let mut out = Vec::new();
         for t in tables {
-            let n: i64 = self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
             out.push((t, n));
         }
         Ok(out)

@@ -80,7 +80,9 @@ fn deal_from_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
         amount: r.get(4)?,
         cost: r.get(5)?,
         units: r.get(6)?,
-        score: r.get::<_, Option<i64>>(7)?.and_then(|s| u8::try_from(s).ok()),
+        score: r
+            .get::<_, Option<i64>>(7)?
+            .and_then(|s| u8::try_from(s).ok()),
         kind: kind.parse().unwrap_or(DealKind::New),
         product: clean_owned(r.get(9)?),
         location: clean_owned(r.get(10)?),

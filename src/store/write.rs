@@ -221,7 +221,10 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         // SQLite's lower() only folds ASCII; compare again with Unicode folding.
         let lower = t.to_lowercase();
-        let exact: Vec<_> = hits.iter().filter(|h| h.1.to_lowercase() == lower).collect();
+        let exact: Vec<_> = hits
+            .iter()
+            .filter(|h| h.1.to_lowercase() == lower)
+            .collect();
         if let Some(h) = exact.first() {
             return Ok(Some(h.0));
         }
@@ -241,13 +244,25 @@ impl Store {
                     .collect();
                 match found.as_slice() {
                     [one] => Ok(Some(*one)),
-                    [] => invalid("customer", format!("unknown customer '{}'", crate::text::clean(t))),
-                    _ => invalid("customer", format!("'{}' matches several customers; type more of the name", crate::text::clean(t))),
+                    [] => invalid(
+                        "customer",
+                        format!("unknown customer '{}'", crate::text::clean(t)),
+                    ),
+                    _ => invalid(
+                        "customer",
+                        format!(
+                            "'{}' matches several customers; type more of the name",
+                            crate::text::clean(t)
+                        ),
+                    ),
                 }
             }
             _ => invalid(
                 "customer",
-                format!("'{}' matches several customers; type more of the name", crate::text::clean(t)),
+                format!(
+                    "'{}' matches several customers; type more of the name",
+                    crate::text::clean(t)
+                ),
             ),
         }
     }
@@ -280,7 +295,10 @@ impl Store {
         check_day(actor, rep, date_field, day)?;
         let at = day_start(&Local, day) + i64::from(time.num_seconds_from_midnight());
         if at > actor.now + 60 {
-            return invalid(time_field, format!("{} is in the future", time.format("%H:%M")));
+            return invalid(
+                time_field,
+                format!("{} is in the future", time.format("%H:%M")),
+            );
         }
         Ok(at)
     }
@@ -386,14 +404,23 @@ impl Store {
         let rep = self.resolve_rep(&new.rep)?;
         let day = field("date", input::parse_date(&new.date, actor.today()))?;
         check_day(actor, &rep, "date", day)?;
-        let score = field("score", input::parse_int_in(new.score.trim().trim_end_matches('%'), 0, 100))?;
+        let score = field(
+            "score",
+            input::parse_int_in(new.score.trim().trim_end_matches('%'), 0, 100),
+        )?;
         let taken_on = day.format("%Y-%m-%d").to_string();
         self.write(actor, |tx, audit| {
             tx.prepare_cached(
                 "INSERT INTO knowledge_test(rep_id, taken_on, score, entered_by, entered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![rep.id, taken_on, score, audit.actor().user, audit.actor().now])?;
+            .execute(params![
+                rep.id,
+                taken_on,
+                score,
+                audit.actor().user,
+                audit.actor().now
+            ])?;
             let id = tx.last_insert_rowid();
             audit.record(
                 tx,
@@ -501,7 +528,10 @@ impl Store {
             if let Some(at) = answered {
                 return invalid(
                     "inquiry",
-                    format!("#{id} was already answered at {}", crate::format::local_time(at)),
+                    format!(
+                        "#{id} was already answered at {}",
+                        crate::format::local_time(at)
+                    ),
                 );
             }
             let rep = self.resolve_rep(&format!("#{rep_id}"))?;
@@ -509,7 +539,10 @@ impl Store {
             if at < received_at {
                 return invalid(
                     "time",
-                    format!("the response is before the inquiry came in ({})", crate::format::local_time(received_at)),
+                    format!(
+                        "the response is before the inquiry came in ({})",
+                        crate::format::local_time(received_at)
+                    ),
                 );
             }
             return self.write(actor, |tx, audit| {

@@ -1,0 +1,630 @@
+//! The command line. Each subcommand parses its arguments, calls the store / engine /
+//! report functions and prints; no KPI or validation logic lives here.
+
+use crate::config::Config;
+use crate::engine;
+use crate::input;
+use crate::model::ActivityKind;
+use crate::period::{Period, PeriodKind};
+use crate::report::{self, Format};
+use crate::store::{
+    self, Access, Actor, ImportKind, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey,
+    Store, StoreError,
+};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "salesboard",
+    version,
+    about = "A live sales KPI board for the terminal, over one shared SQLite file.",
+    long_about = "A live sales KPI board for the terminal, over one shared SQLite file.\n\n\
+        The database is found from --db, then $SALESBOARD_DB, then the config file \
+        (~/.config/salesboard/config.toml or /etc/salesboard/config.toml), then ./kpi.db.",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// The database file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Interface language: en or ru (default: from LANG / LC_ALL).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty database (readable only by you). Refuses to overwrite a file.
+    Init,
+    /// Fill an empty database with realistic synthetic data (same seed → same data).
+    Seed(SeedArgs),
+    /// Print every KPI for a period as a table, CSV, JSON or Markdown.
+    Report(ReportArgs),
+    /// Record a call, meeting, satisfaction score, plan, knowledge test or inquiry response.
+    Add {
+        #[command(subcommand)]
+        what: AddCommand,
+    },
+    /// Import a CSV file (all rows or none; every bad row is listed).
+    Import {
+        /// What the file holds: teams, reps, plans, customers, campaigns, deals, stage_changes, invoices.
+        kind: String,
+        /// The CSV file (with a header row; see docs/csv.md).
+        file: PathBuf,
+    },
+    /// Export a table as CSV (to standard output, or --output FILE).
+    Export {
+        /// teams, reps, plans, team_plans, customers, campaigns, deals, stage_changes,
+        /// activities, satisfaction, knowledge_tests, inquiries, invoices, audit_log.
+        kind: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check the database: integrity, foreign keys, schema version, row counts.
+    Check,
+    /// Show the KPI settings kept in the database, or change one (KEY VALUE).
+    Settings {
+        key: Option<String>,
+        value: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Preset: small (25 reps, 4 teams, 12 months) or large (500 reps, 40 teams, 24 months).
+    #[arg(long, default_value = "small", value_parser = ["small", "large"])]
+    pub size: String,
+    /// Number of reps (overrides the preset).
+    #[arg(long)]
+    pub reps: Option<usize>,
+    /// Number of teams (overrides the preset).
+    #[arg(long)]
+    pub teams: Option<usize>,
+    /// Months of history (overrides the preset).
+    #[arg(long)]
+    pub months: Option<u32>,
+    /// Random seed; the same seed and arguments give the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The last day of data (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// day, week, month or quarter.
+    #[arg(long, default_value = "month")]
+    pub period: String,
+    /// A day inside the wanted period (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Start of a custom range (with --to).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// End of a custom range, included (with --from).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// Only this team (and its sub-teams).
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+    /// Only this rep.
+    #[arg(long, value_name = "NAME", conflicts_with = "team")]
+    pub rep: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Fields shared by calls and meetings.
+#[derive(Debug, Args)]
+pub struct ActivityArgs {
+    /// Rep: full name, a unique part of it, or #id.
+    #[arg(long)]
+    pub rep: String,
+    /// Day: today, yesterday, 2026-11-20 or 20.11.2026.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Time of day, like 14:30 (default: now for today, else 12:00).
+    #[arg(long, default_value = "")]
+    pub time: String,
+    /// Duration: 45, 1h30, 90m or 1:30.
+    #[arg(long, default_value = "")]
+    pub duration: String,
+    /// reached, no_answer, meeting_set, deal_won, follow_up, held, cancelled, other.
+    #[arg(long, default_value = "")]
+    pub outcome: String,
+    /// Customer: name, a unique part of it, or #id.
+    #[arg(long, default_value = "")]
+    pub customer: String,
+    /// Free-text note.
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    /// A phone call.
+    Call(ActivityArgs),
+    /// A meeting.
+    Meeting(ActivityArgs),
+    /// A satisfaction survey answer: score 1–10, optional sub-scores 1–5.
+    Satisfaction {
+        #[arg(long)]
+        rep: String,
+        #[arg(long, default_value = "today")]
+        date: String,
+        /// Overall score, 1–10.
+        #[arg(long)]
+        score: String,
+        #[arg(long, default_value = "")]
+        workload: String,
+        #[arg(long, default_value = "")]
+        team: String,
+        #[arg(long, default_value = "")]
+        manager: String,
+        #[arg(long, default_value = "")]
+        pay: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// A rep's monthly plan (targets for revenue, units, calls and meetings).
+    Plan {
+        #[arg(long)]
+        rep: String,
+        /// Month, like 2026-11 or 11.2026.
+        #[arg(long)]
+        month: String,
+        /// Revenue target in currency units, like 1500000 or 1 500 000,00.
+        #[arg(long)]
+        revenue: String,
+        #[arg(long, default_value = "")]
+        units: String,
+        #[arg(long, default_value = "")]
+        calls: String,
+        #[arg(long, default_value = "")]
+        meetings: String,
+        /// Replace the plan if the month already has one.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// A product knowledge test score, 0–100 %.
+    Knowledge {
+        #[arg(long)]
+        rep: String,
+        #[arg(long, default_value = "today")]
+        date: String,
+        #[arg(long)]
+        score: String,
+    },
+    /// The first response to an inquiry: --inquiry ID; or a new inquiry with --rep and --received.
+    Response {
+        /// Number of an open inquiry to mark answered.
+        #[arg(long, default_value = "")]
+        inquiry: String,
+        /// For a new inquiry: the rep who handles it.
+        #[arg(long, default_value = "")]
+        rep: String,
+        #[arg(long, default_value = "")]
+        customer: String,
+        /// email, phone, web, chat, social, other.
+        #[arg(long, default_value = "")]
+        channel: String,
+        /// For a new inquiry: the day it came in.
+        #[arg(long, default_value = "")]
+        received: String,
+        #[arg(long, default_value = "")]
+        received_time: String,
+        /// Day of the first response (default: today).
+        #[arg(long, default_value = "today")]
+        date: String,
+        /// Time of the first response, like 14:30.
+        #[arg(long, default_value = "")]
+        time: String,
+    },
+}
+
+/// An error for the user: one line, and the exit code.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        let code = match e {
+            StoreError::Invalid(_) | StoreError::Rows(_) => 2,
+            _ => 1,
+        };
+        let message = match &e {
+            StoreError::Rows(rows) => {
+                let mut s = e.to_string();
+                for r in rows {
+                    s.push_str(&format!("\n  {r}"));
+                }
+                s
+            }
+            _ => e.to_string(),
+        };
+        Failure {
+            message: crate::text::clean_owned(message),
+            code,
+        }
+    }
+}
+
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure {
+        message: msg.into(),
+        code: 2,
+    }
+}
+
+fn io(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure {
+            message: String::new(),
+            code: 0,
+        }
+    } else {
+        Failure {
+            message: e.to_string(),
+            code: 1,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let (config, _) = Config::load().map_err(|m| Failure {
+        message: m,
+        code: 1,
+    })?;
+    let path = config.db_path(cli.db.as_deref());
+    let lang = config.lang(cli.lang.as_deref());
+    if let Some(l) = &cli.lang
+        && crate::config::parse_lang(l).is_none()
+    {
+        return Err(usage(format!("--lang: '{l}' is not a language (en, ru)")));
+    }
+    let actor = Actor::current();
+    let today = actor.today();
+    let mut out = std::io::stdout().lock();
+    let Some(command) = cli.command else {
+        return Err(usage("no command given; see salesboard --help"));
+    };
+    match command {
+        Command::Init => {
+            Store::init(&path)?;
+            writeln!(
+                out,
+                "created {} (schema {})",
+                path.display(),
+                store::SCHEMA_VERSION
+            )
+            .map_err(io)?;
+        }
+        Command::Seed(a) => {
+            let until = match &a.until {
+                Some(s) => {
+                    input::parse_date(s, today).map_err(|e| usage(format!("--until: {e}")))?
+                }
+                None => today,
+            };
+            let mut opts = if a.size == "large" {
+                store::seed::SeedOptions::large(until)
+            } else {
+                store::seed::SeedOptions::small(until)
+            };
+            opts.seed = a.seed;
+            if let Some(r) = a.reps {
+                opts.reps = r;
+            }
+            if let Some(t) = a.teams {
+                opts.teams = t;
+            }
+            if let Some(m) = a.months {
+                opts.months = m;
+            }
+            if opts.reps == 0 || opts.teams == 0 || opts.months == 0 {
+                return Err(usage("--reps, --teams and --months must be at least 1"));
+            }
+            if opts.teams > opts.reps {
+                return Err(usage("--teams cannot exceed --reps"));
+            }
+            let mut s = open_or_create(&path)?;
+            let summary = store::seed::seed(&mut s, &opts)?;
+            writeln!(
+                out,
+                "seeded {}: {} teams, {} reps, {} customers, {} deals, {} stage changes, {} activities",
+                path.display(),
+                summary.teams,
+                summary.reps,
+                summary.customers,
+                summary.deals,
+                summary.stage_changes,
+                summary.activities
+            )
+            .map_err(io)?;
+        }
+        Command::Report(a) => {
+            let s = Store::open(&path, Access::ReadOnly).or_else(|e| match e {
+                // An older file is upgraded by a writable open first.
+                StoreError::Other(_) => Store::open(&path, Access::ReadWrite),
+                other => Err(other),
+            })?;
+            let period = report_period(&a, today)?;
+            let chosen = engine::choose_period(&s, period)?;
+            let r = engine::build(
+                &s,
+                chosen.period,
+                today,
+                a.team.as_deref(),
+                a.rep.as_deref(),
+            )?;
+            let note = chosen.fallback.as_deref();
+            if let Some(n) = note
+                && a.format != Format::Table
+                && a.format != Format::Markdown
+            {
+                eprintln!("salesboard: note: {n}");
+            }
+            let text = match a.format {
+                Format::Table => report::render_text(&r, note, false, lang),
+                Format::Markdown => report::render_text(&r, note, true, lang),
+                Format::Csv => report::render_csv(&r, lang).map_err(|e| Failure {
+                    message: e.to_string(),
+                    code: 1,
+                })?,
+                Format::Json => {
+                    let doc = report::Document {
+                        format_version: 1,
+                        database: path.display().to_string(),
+                        generated_at: chrono::Local::now().to_rfc3339(),
+                        fallback: chosen.fallback.clone(),
+                        report: &r,
+                    };
+                    let mut j = serde_json::to_string_pretty(&doc).map_err(|e| Failure {
+                        message: e.to_string(),
+                        code: 1,
+                    })?;
+                    j.push('\n');
+                    j
+                }
+            };
+            out.write_all(text.as_bytes()).map_err(io)?;
+        }
+        Command::Add { what } => {
+            let mut s = Store::open(&path, Access::ReadWrite)?;
+            let (what, id) = match what {
+                AddCommand::Call(a) => (
+                    "call",
+                    s.add_activity(&actor, &activity(ActivityKind::Call, a))?,
+                ),
+                AddCommand::Meeting(a) => (
+                    "meeting",
+                    s.add_activity(&actor, &activity(ActivityKind::Meeting, a))?,
+                ),
+                AddCommand::Satisfaction {
+                    rep,
+                    date,
+                    score,
+                    workload,
+                    team,
+                    manager,
+                    pay,
+                    comment,
+                } => (
+                    "satisfaction score",
+                    s.add_survey(
+                        &actor,
+                        &NewSurvey {
+                            rep,
+                            date,
+                            score,
+                            workload,
+                            team,
+                            manager,
+                            pay,
+                            comment,
+                        },
+                    )?,
+                ),
+                AddCommand::Plan {
+                    rep,
+                    month,
+                    revenue,
+                    units,
+                    calls,
+                    meetings,
+                    replace,
+                } => (
+                    "plan",
+                    s.add_plan(
+                        &actor,
+                        &NewPlan {
+                            rep,
+                            month,
+                            revenue,
+                            units,
+                            calls,
+                            meetings,
+                            replace,
+                        },
+                    )?,
+                ),
+                AddCommand::Knowledge { rep, date, score } => (
+                    "knowledge test",
+                    s.add_knowledge(&actor, &NewKnowledge { rep, date, score })?,
+                ),
+                AddCommand::Response {
+                    inquiry,
+                    rep,
+                    customer,
+                    channel,
+                    received,
+                    received_time,
+                    date,
+                    time,
+                } => {
+                    if inquiry.trim().is_empty()
+                        && (rep.trim().is_empty() || received.trim().is_empty())
+                    {
+                        return Err(usage(
+                            "response: give --inquiry ID, or --rep and --received for a new inquiry",
+                        ));
+                    }
+                    (
+                        "inquiry",
+                        s.add_response(
+                            &actor,
+                            &NewResponse {
+                                inquiry,
+                                rep,
+                                customer,
+                                channel,
+                                received_date: received,
+                                received_time,
+                                date,
+                                time,
+                            },
+                        )?,
+                    )
+                }
+            };
+            writeln!(out, "saved {what} #{id}").map_err(io)?;
+        }
+        Command::Import { kind, file } => {
+            let kind: ImportKind = kind.parse().map_err(usage)?;
+            let f = std::fs::File::open(&file).map_err(|e| Failure {
+                message: format!("cannot read {}: {e}", file.display()),
+                code: 1,
+            })?;
+            let mut s = Store::open(&path, Access::ReadWrite)?;
+            let r = s.import_csv(&actor, kind, f)?;
+            writeln!(out, "imported {} row(s) from {}", r.rows, file.display()).map_err(io)?;
+        }
+        Command::Export { kind, output } => {
+            let s = Store::open(&path, Access::ReadOnly)?;
+            let n = match &output {
+                Some(p) => {
+                    let f = std::fs::File::create(p).map_err(|e| Failure {
+                        message: format!("cannot write {}: {e}", p.display()),
+                        code: 1,
+                    })?;
+                    let n = s.export_csv(&kind, std::io::BufWriter::new(f))?;
+                    eprintln!("exported {n} row(s) to {}", p.display());
+                    n
+                }
+                None => s.export_csv(&kind, &mut out)?,
+            };
+            let _ = n;
+        }
+        Command::Check => {
+            let s = Store::open(&path, Access::ReadOnly).or_else(|e| match e {
+                StoreError::Other(_) => Store::open(&path, Access::ReadWrite),
+                other => Err(other),
+            })?;
+            let problems = s.integrity_problems()?;
+            writeln!(out, "database: {}", path.display()).map_err(io)?;
+            writeln!(
+                out,
+                "schema version: {} (this program: {})",
+                s.schema_version()?,
+                store::SCHEMA_VERSION
+            )
+            .map_err(io)?;
+            for (t, n) in s.row_counts()? {
+                writeln!(out, "  {t:<18} {n:>10}").map_err(io)?;
+            }
+            for p in s.settings_problems()? {
+                writeln!(out, "setting ignored: {p}").map_err(io)?;
+            }
+            if problems.is_empty() {
+                writeln!(out, "integrity: ok").map_err(io)?;
+            } else {
+                for p in &problems {
+                    writeln!(out, "problem: {p}").map_err(io)?;
+                }
+                return Err(Failure {
+                    message: format!("{} integrity problem(s) found", problems.len()),
+                    code: 1,
+                });
+            }
+        }
+        Command::Settings { key, value } => match (key, value) {
+            (Some(k), Some(v)) => {
+                let mut s = Store::open(&path, Access::ReadWrite)?;
+                s.set_setting(&actor, &k, &v)?;
+                writeln!(out, "{k} = {v}").map_err(io)?;
+            }
+            (Some(_), None) => {
+                return Err(usage(
+                    "settings: give KEY VALUE to change a setting, or nothing to list them",
+                ));
+            }
+            _ => {
+                let s = Store::open(&path, Access::ReadOnly)?;
+                let json = serde_json::to_value(s.settings()).map_err(|e| Failure {
+                    message: e.to_string(),
+                    code: 1,
+                })?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                )
+                .map_err(io)?;
+                writeln!(out, "\nKeys:").map_err(io)?;
+                for (k, what) in crate::settings::KEYS {
+                    writeln!(out, "  {k:<30} {what}").map_err(io)?;
+                }
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn activity(kind: ActivityKind, a: ActivityArgs) -> NewActivity {
+    NewActivity {
+        kind: Some(kind),
+        rep: a.rep,
+        date: a.date,
+        time: a.time,
+        duration: a.duration,
+        outcome: a.outcome,
+        customer: a.customer,
+        note: a.note,
+    }
+}
+
+fn open_or_create(path: &std::path::Path) -> Result<Store, Failure> {
+    if path.exists() {
+        Ok(Store::open(path, Access::ReadWrite)?)
+    } else {
+        Ok(Store::init(path)?)
+    }
+}
+
+fn report_period(a: &ReportArgs, today: chrono::NaiveDate) -> Result<Period, Failure> {
+    if let (Some(f), Some(t)) = (&a.from, &a.to) {
+        let from = input::parse_date(f, today).map_err(|e| usage(format!("--from: {e}")))?;
+        let to = input::parse_date(t, today).map_err(|e| usage(format!("--to: {e}")))?;
+        return Period::range(from, to).map_err(usage);
+    }
+    let kind: PeriodKind = a
+        .period
+        .parse()
+        .map_err(|e| usage(format!("--period: {e}")))?;
+    let at = match &a.at {
+        Some(s) => input::parse_date(s, today).map_err(|e| usage(format!("--at: {e}")))?,
+        None => today,
+    };
+    Ok(Period::containing(kind, at))
+}

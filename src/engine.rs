@@ -1,0 +1,99 @@
+//! The one path from the store to figures, shared by `report` and the board: pick the
+//! period (falling back to the latest one with data), read the dataset, compute.
+
+use crate::kpi::{self, Ctx, Report, Scope};
+use crate::period::{Period, PeriodKind};
+use crate::store::{DataWindow, Result, Store, StoreError};
+use chrono::NaiveDate;
+
+/// The period to show and, when it differs from the one asked for, why.
+pub struct Chosen {
+    pub period: Period,
+    pub fallback: Option<String>,
+}
+
+/// Keeps `period` when it has data; otherwise moves to the period of the same kind that
+/// holds the latest data, and says so. Explicit ranges are never moved.
+pub fn choose_period(store: &Store, period: Period) -> Result<Chosen> {
+    if period.kind == PeriodKind::Range || store.has_data_in(&period)? {
+        return Ok(Chosen {
+            period,
+            fallback: None,
+        });
+    }
+    match store.latest_data_day()? {
+        Some(day) if day < period.start => {
+            let p = Period::containing(period.kind, day);
+            Ok(Chosen {
+                fallback: Some(format!(
+                    "no sales or activity in {period}; showing {p}, the latest {} with data",
+                    p.kind.as_str()
+                )),
+                period: p,
+            })
+        }
+        _ => Ok(Chosen {
+            period,
+            fallback: None,
+        }),
+    }
+}
+
+/// Finds the scope by team or rep name (exact, any case, or a unique part of the name).
+pub fn find_scope(
+    data: &crate::store::Dataset,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> std::result::Result<Scope, String> {
+    fn pick<'a, T>(
+        items: &'a [T],
+        name: impl Fn(&T) -> &str,
+        wanted: &str,
+        what: &str,
+    ) -> std::result::Result<&'a T, String> {
+        let w = wanted.trim().to_lowercase();
+        if let Some(x) = items.iter().find(|x| name(x).to_lowercase() == w) {
+            return Ok(x);
+        }
+        let hits: Vec<&T> = items
+            .iter()
+            .filter(|x| name(x).to_lowercase().contains(&w))
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!(
+                "{what}: no {what} called '{}'",
+                crate::text::clean(wanted.trim())
+            )),
+            many => Err(format!(
+                "{what}: '{}' matches {} ({}); type more of the name",
+                crate::text::clean(wanted.trim()),
+                many.len(),
+                many.iter()
+                    .take(4)
+                    .map(|x| name(x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    match (team, rep) {
+        (Some(_), Some(_)) => Err("give --team or --rep, not both".into()),
+        (Some(t), None) => pick(&data.teams, |x| &x.name, t, "team").map(|t| Scope::Team(t.id)),
+        (None, Some(r)) => pick(&data.reps, |x| &x.name, r, "rep").map(|r| Scope::Rep(r.id)),
+        (None, None) => Ok(Scope::Company),
+    }
+}
+
+/// Reads and computes a report for `period` as of `today` in local time.
+pub fn build(
+    store: &Store,
+    period: Period,
+    today: NaiveDate,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> Result<Report> {
+    let data = store.dataset(DataWindow::for_period(&period))?;
+    let scope = find_scope(&data, team, rep).map_err(StoreError::Other)?;
+    kpi::compute(&data, &Ctx::local(period, today), scope).map_err(StoreError::Other)
+}
