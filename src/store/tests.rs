@@ -1,1 +1,295 @@
+//! Store tests on real files in a temporary directory.
 
+use super::*;
+use crate::model::ActivityKind;
+use std::os::unix::fs::PermissionsExt;
+
+/// 2026-11-23 12:00 UTC, a Monday.
+const NOW: i64 = 1_795_435_200;
+
+fn actor() -> Actor {
+    Actor { uid: 1000, user: "tester".into(), now: NOW }
+}
+
+fn fresh() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kpi.db");
+    let store = Store::init(&path).unwrap();
+    (dir, path, store)
+}
+
+/// A database with one team and two reps (one inactive) and one customer.
+fn with_reps() -> (tempfile::TempDir, PathBuf, Store) {
+    let (dir, path, store) = fresh();
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO team(id, name) VALUES (1, 'Москва');
+             INSERT INTO rep(id, name, team_id, region, hired_on) VALUES (1, 'Иван Петров', 1, 'Москва', '2025-03-01');
+             INSERT INTO rep(id, name, team_id, region, hired_on, active) VALUES (2, 'Олег Старый', 1, 'Москва', '2020-01-01', 0);
+             INSERT INTO rep(id, name, team_id, region, hired_on) VALUES (3, 'Иван Сидоров', 1, 'Москва', '2026-11-10');
+             INSERT INTO customer(id, name, rep_id, acquired_on) VALUES (1, 'ООО Ромашка', 1, '2025-06-01');",
+        )
+        .unwrap();
+    (dir, path, store)
+}
+
+fn count(store: &Store, table: &str) -> i64 {
+    store
+        .conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn call(rep: &str) -> NewActivity {
+    NewActivity {
+        kind: Some(ActivityKind::Call),
+        rep: rep.into(),
+        date: "2026-11-20".into(),
+        time: "14:30".into(),
+        duration: "1h30".into(),
+        ..NewActivity::default()
+    }
+}
+
+#[test]
+fn init_creates_an_owner_only_file_at_the_current_version() {
+    let (_dir, path, store) = fresh();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let journal: String = store
+        .conn()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let fk: bool = store.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert!(fk);
+    drop(store);
+    assert!(matches!(Store::init(&path), Err(StoreError::Exists(_))));
+}
+
+#[test]
+fn bad_files_are_refused_with_a_clear_message_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.db");
+    let e = Store::open(&missing, Access::ReadWrite).unwrap_err();
+    assert!(e.to_string().contains("salesboard init"), "{e}");
+    assert!(!missing.exists());
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "this is not a database, just some text that is long enough").unwrap();
+    let before = std::fs::read(&text).unwrap();
+    let e = Store::open(&text, Access::ReadWrite).unwrap_err();
+    assert!(matches!(e, StoreError::NotDatabase(_)), "{e}");
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_the_file_is_not_changed() {
+    let (_dir, path, store) = fresh();
+    store.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(store);
+    let before = std::fs::read(&path).unwrap();
+    for access in [Access::ReadWrite, Access::ReadOnly] {
+        let e = Store::open(&path, access).unwrap_err();
+        assert!(matches!(e, StoreError::Newer { found, .. } if found == SCHEMA_VERSION + 1), "{e}");
+        assert!(e.to_string().contains("upgrade salesboard"));
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn many_connections_opening_a_new_file_at_once_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("race.db");
+    std::fs::File::create(&path).unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let p = path.clone();
+            let b = barrier.clone();
+            std::thread::spawn(move || {
+                b.wait();
+                Store::open(&p, Access::ReadWrite).map(|s| s.schema_version().unwrap())
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().unwrap(), SCHEMA_VERSION);
+    }
+    let s = Store::open(&path, Access::ReadOnly).unwrap();
+    assert!(s.integrity_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_call_is_saved_with_who_and_when_and_audited() {
+    let (_dir, _path, mut store) = with_reps();
+    let id = store.add_activity(&actor(), &call("иван петров")).unwrap();
+    let (rep, dur, by, at): (i64, i64, String, i64) = store
+        .conn()
+        .query_row(
+            "SELECT rep_id, duration_min, entered_by, entered_at FROM activity WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((rep, dur, by.as_str(), at), (1, 90, "tester", NOW));
+    let (action, entity, row, new): (String, String, i64, String) = store
+        .conn()
+        .query_row("SELECT action, entity, row_id, new_values FROM audit_log", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!((action.as_str(), entity.as_str(), row), ("insert", "activity", id));
+    assert!(new.contains("Иван Петров"));
+}
+
+#[test]
+fn bad_input_names_the_field_and_writes_nothing() {
+    let (_dir, _path, mut store) = with_reps();
+    let a = actor();
+    let cases: Vec<(NewActivity, &str, &str)> = vec![
+        (call("Никто"), "rep", "unknown rep"),
+        (call("Иван"), "rep", "matches 2 reps"),
+        (call("Олег Старый"), "rep", "not active"),
+        (NewActivity { date: "2026-11-30".into(), ..call("Петров") }, "date", "in the future"),
+        (NewActivity { date: "2024-01-01".into(), ..call("Петров") }, "date", "before Иван Петров was hired"),
+        (NewActivity { date: "32.11.2026".into(), ..call("Петров") }, "date", "not a date"),
+        (NewActivity { duration: "долго".into(), ..call("Петров") }, "duration", "not a duration"),
+        (NewActivity { time: "25:00".into(), ..call("Петров") }, "time", "not a time"),
+        (NewActivity { outcome: "great".into(), ..call("Петров") }, "outcome", "no_answer"),
+        (NewActivity { customer: "Лютик".into(), ..call("Петров") }, "customer", "unknown customer"),
+        (NewActivity { kind: None, ..call("Петров") }, "kind", "call or meeting"),
+    ];
+    for (input, field, words) in cases {
+        match store.add_activity(&a, &input) {
+            Err(StoreError::Invalid(v)) => {
+                assert_eq!(v.field, field, "{input:?}");
+                assert!(v.reason.contains(words), "{}: {}", v.field, v.reason);
+                assert!(!v.to_string().contains('\n'));
+            }
+            other => panic!("{input:?} gave {other:?}"),
+        }
+    }
+    assert_eq!(count(&store, "activity"), 0);
+    assert_eq!(count(&store, "audit_log"), 0);
+    // The customer is found by a Unicode, case-insensitive part of its name.
+    store
+        .add_activity(&a, &NewActivity { customer: "ромашка".into(), ..call("Петров") })
+        .unwrap();
+}
+
+#[test]
+fn satisfaction_knowledge_and_plans_validate_their_ranges() {
+    let (_dir, _path, mut store) = with_reps();
+    let a = actor();
+    let survey = |score: &str, pay: &str| NewSurvey {
+        rep: "Петров".into(),
+        date: "today".into(),
+        score: score.into(),
+        pay: pay.into(),
+        ..NewSurvey::default()
+    };
+    assert!(store.add_survey(&a, &survey("11", "")).unwrap_err().to_string().starts_with("score: 11 is outside 1–10"));
+    assert!(store.add_survey(&a, &survey("7", "6")).unwrap_err().to_string().starts_with("pay:"));
+    store.add_survey(&a, &survey("7", "4")).unwrap();
+    let k = |score: &str| NewKnowledge { rep: "Петров".into(), date: "yesterday".into(), score: score.into() };
+    assert!(store.add_knowledge(&a, &k("101")).is_err());
+    store.add_knowledge(&a, &k("85%")).unwrap();
+
+    let plan = |revenue: &str, replace| NewPlan {
+        rep: "Петров".into(),
+        month: "2026-12".into(),
+        revenue: revenue.into(),
+        calls: "400".into(),
+        replace,
+        ..NewPlan::default()
+    };
+    assert!(store.add_plan(&a, &plan("abc", false)).unwrap_err().to_string().starts_with("revenue:"));
+    let id = store.add_plan(&a, &plan("1 500 000", false)).unwrap();
+    let e = store.add_plan(&a, &plan("2000000", false)).unwrap_err().to_string();
+    assert!(e.contains("already has a plan") && e.contains("--replace"), "{e}");
+    assert_eq!(store.add_plan(&a, &plan("2000000", true)).unwrap(), id);
+    let rev: i64 = store
+        .conn()
+        .query_row("SELECT revenue_target FROM plan WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rev, 200_000_000);
+    let old: String = store
+        .conn()
+        .query_row("SELECT old_values FROM audit_log WHERE action = 'update'", [], |r| r.get(0))
+        .unwrap();
+    assert!(old.contains("150000000"));
+}
+
+#[test]
+fn inquiries_and_first_responses() {
+    let (_dir, _path, mut store) = with_reps();
+    let a = actor();
+    let id = store
+        .add_response(
+            &a,
+            &NewResponse {
+                rep: "Петров".into(),
+                received_date: "2026-11-20".into(),
+                received_time: "10:00".into(),
+                ..NewResponse::default()
+            },
+        )
+        .unwrap();
+    let answer = |time: &str| NewResponse {
+        inquiry: format!("#{id}"),
+        date: "2026-11-20".into(),
+        time: time.into(),
+        ..NewResponse::default()
+    };
+    assert!(store.add_response(&a, &answer("09:00")).unwrap_err().to_string().contains("before the inquiry"));
+    store.add_response(&a, &answer("10:45")).unwrap();
+    assert!(store.add_response(&a, &answer("11:00")).unwrap_err().to_string().contains("already answered"));
+    let e = store.add_response(&a, &NewResponse { inquiry: "#999".into(), ..answer("11:00") }).unwrap_err();
+    assert!(e.to_string().contains("no inquiry #999"));
+}
+
+#[test]
+fn read_only_stores_refuse_writes_with_a_reason() {
+    let (_dir, path, store) = with_reps();
+    drop(store);
+    let mut ro = Store::open(&path, Access::ReadOnly).unwrap();
+    let e = ro.add_activity(&actor(), &call("Петров")).unwrap_err();
+    assert!(matches!(e, StoreError::ReadOnly(_)));
+    assert!(e.to_string().contains("read-only"));
+}
+
+#[test]
+fn data_version_moves_when_another_connection_writes() {
+    let (_dir, path, store) = with_reps();
+    let before = store.data_version().unwrap();
+    let mut other = Store::open(&path, Access::ReadWrite).unwrap();
+    other.add_activity(&actor(), &call("Петров")).unwrap();
+    assert_ne!(store.data_version().unwrap(), before);
+}
+
+#[test]
+fn settings_are_validated_and_audited() {
+    let (_dir, _path, mut store) = fresh();
+    store.set_setting(&actor(), "currency", "usd").unwrap();
+    assert_eq!(store.settings().currency, "USD");
+    assert!(store.set_setting(&actor(), "stage_probability.lead", "150").is_err());
+    store
+        .conn()
+        .execute("INSERT INTO settings(key, value) VALUES ('bogus', '1')", [])
+        .unwrap();
+    assert_eq!(store.settings_problems().unwrap(), vec!["unknown setting 'bogus'".to_string()]);
+    assert_eq!(count(&store, "audit_log"), 1);
+}
+
+#[test]
+fn copies_are_consistent_databases() {
+    let (dir, _path, store) = with_reps();
+    let copy = dir.path().join("copy.db");
+    store.copy_to(&copy).unwrap();
+    let c = Store::open(&copy, Access::ReadOnly).unwrap();
+    assert_eq!(count(&c, "rep"), 3);
+}
