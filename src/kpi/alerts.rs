@@ -261,8 +261,8 @@ pub(crate) fn gather(
         if let Some(t) = data
             .knowledge
             .iter()
-            .filter(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
-            .last()
+            .rev()
+            .find(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
             && t.score < s.knowledge_min_pct
         {
             push(
