@@ -8,7 +8,11 @@ use std::os::unix::fs::PermissionsExt;
 const NOW: i64 = 1_795_435_200;
 
 fn actor() -> Actor {
-    Actor { uid: 1000, user: "tester".into(), now: NOW }
+    Actor {
+        uid: 1000,
+        user: "tester".into(),
+        now: NOW,
+    }
 }
 
 fn fresh() -> (tempfile::TempDir, PathBuf, Store) {
@@ -63,7 +67,10 @@ fn init_creates_an_owner_only_file_at_the_current_version() {
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
     assert_eq!(journal, "wal");
-    let fk: bool = store.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    let fk: bool = store
+        .conn()
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
     assert!(fk);
     drop(store);
     assert!(matches!(Store::init(&path), Err(StoreError::Exists(_))));
@@ -78,7 +85,11 @@ fn bad_files_are_refused_with_a_clear_message_and_left_alone() {
     assert!(!missing.exists());
 
     let text = dir.path().join("notes.txt");
-    std::fs::write(&text, "this is not a database, just some text that is long enough").unwrap();
+    std::fs::write(
+        &text,
+        "this is not a database, just some text that is long enough",
+    )
+    .unwrap();
     let before = std::fs::read(&text).unwrap();
     let e = Store::open(&text, Access::ReadWrite).unwrap_err();
     assert!(matches!(e, StoreError::NotDatabase(_)), "{e}");
@@ -88,13 +99,22 @@ fn bad_files_are_refused_with_a_clear_message_and_left_alone() {
 #[test]
 fn a_newer_schema_is_refused_and_the_file_is_not_changed() {
     let (_dir, path, store) = fresh();
-    store.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
-    store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
+    store
+        .conn()
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    store
+        .conn()
+        .pragma_update(None, "journal_mode", "DELETE")
+        .unwrap();
     drop(store);
     let before = std::fs::read(&path).unwrap();
     for access in [Access::ReadWrite, Access::ReadOnly] {
         let e = Store::open(&path, access).unwrap_err();
-        assert!(matches!(e, StoreError::Newer { found, .. } if found == SCHEMA_VERSION + 1), "{e}");
+        assert!(
+            matches!(e, StoreError::Newer { found, .. } if found == SCHEMA_VERSION + 1),
+            "{e}"
+        );
         assert!(e.to_string().contains("upgrade salesboard"));
     }
     assert_eq!(std::fs::read(&path).unwrap(), before);
@@ -138,11 +158,16 @@ fn a_call_is_saved_with_who_and_when_and_audited() {
     assert_eq!((rep, dur, by.as_str(), at), (1, 90, "tester", NOW));
     let (action, entity, row, new): (String, String, i64, String) = store
         .conn()
-        .query_row("SELECT action, entity, row_id, new_values FROM audit_log", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row(
+            "SELECT action, entity, row_id, new_values FROM audit_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .unwrap();
-    assert_eq!((action.as_str(), entity.as_str(), row), ("insert", "activity", id));
+    assert_eq!(
+        (action.as_str(), entity.as_str(), row),
+        ("insert", "activity", id)
+    );
     assert!(new.contains("Иван Петров"));
 }
 
@@ -154,14 +179,70 @@ fn bad_input_names_the_field_and_writes_nothing() {
         (call("Никто"), "rep", "unknown rep"),
         (call("Иван"), "rep", "matches 2 reps"),
         (call("Олег Старый"), "rep", "not active"),
-        (NewActivity { date: "2026-11-30".into(), ..call("Петров") }, "date", "in the future"),
-        (NewActivity { date: "2024-01-01".into(), ..call("Петров") }, "date", "before Иван Петров was hired"),
-        (NewActivity { date: "32.11.2026".into(), ..call("Петров") }, "date", "not a date"),
-        (NewActivity { duration: "долго".into(), ..call("Петров") }, "duration", "not a duration"),
-        (NewActivity { time: "25:00".into(), ..call("Петров") }, "time", "not a time"),
-        (NewActivity { outcome: "great".into(), ..call("Петров") }, "outcome", "no_answer"),
-        (NewActivity { customer: "Лютик".into(), ..call("Петров") }, "customer", "unknown customer"),
-        (NewActivity { kind: None, ..call("Петров") }, "kind", "call or meeting"),
+        (
+            NewActivity {
+                date: "2026-11-30".into(),
+                ..call("Петров")
+            },
+            "date",
+            "in the future",
+        ),
+        (
+            NewActivity {
+                date: "2024-01-01".into(),
+                ..call("Петров")
+            },
+            "date",
+            "before Иван Петров was hired",
+        ),
+        (
+            NewActivity {
+                date: "32.11.2026".into(),
+                ..call("Петров")
+            },
+            "date",
+            "not a date",
+        ),
+        (
+            NewActivity {
+                duration: "долго".into(),
+                ..call("Петров")
+            },
+            "duration",
+            "not a duration",
+        ),
+        (
+            NewActivity {
+                time: "25:00".into(),
+                ..call("Петров")
+            },
+            "time",
+            "not a time",
+        ),
+        (
+            NewActivity {
+                outcome: "great".into(),
+                ..call("Петров")
+            },
+            "outcome",
+            "no_answer",
+        ),
+        (
+            NewActivity {
+                customer: "Лютик".into(),
+                ..call("Петров")
+            },
+            "customer",
+            "unknown customer",
+        ),
+        (
+            NewActivity {
+                kind: None,
+                ..call("Петров")
+            },
+            "kind",
+            "call or meeting",
+        ),
     ];
     for (input, field, words) in cases {
         match store.add_activity(&a, &input) {
@@ -177,7 +258,13 @@ fn bad_input_names_the_field_and_writes_nothing() {
     assert_eq!(count(&store, "audit_log"), 0);
     // The customer is found by a Unicode, case-insensitive part of its name.
     store
-        .add_activity(&a, &NewActivity { customer: "ромашка".into(), ..call("Петров") })
+        .add_activity(
+            &a,
+            &NewActivity {
+                customer: "ромашка".into(),
+                ..call("Петров")
+            },
+        )
         .unwrap();
 }
 
@@ -192,10 +279,26 @@ fn satisfaction_knowledge_and_plans_validate_their_ranges() {
         pay: pay.into(),
         ..NewSurvey::default()
     };
-    assert!(store.add_survey(&a, &survey("11", "")).unwrap_err().to_string().starts_with("score: 11 is outside 1–10"));
-    assert!(store.add_survey(&a, &survey("7", "6")).unwrap_err().to_string().starts_with("pay:"));
+    assert!(
+        store
+            .add_survey(&a, &survey("11", ""))
+            .unwrap_err()
+            .to_string()
+            .starts_with("score: 11 is outside 1–10")
+    );
+    assert!(
+        store
+            .add_survey(&a, &survey("7", "6"))
+            .unwrap_err()
+            .to_string()
+            .starts_with("pay:")
+    );
     store.add_survey(&a, &survey("7", "4")).unwrap();
-    let k = |score: &str| NewKnowledge { rep: "Петров".into(), date: "yesterday".into(), score: score.into() };
+    let k = |score: &str| NewKnowledge {
+        rep: "Петров".into(),
+        date: "yesterday".into(),
+        score: score.into(),
+    };
     assert!(store.add_knowledge(&a, &k("101")).is_err());
     store.add_knowledge(&a, &k("85%")).unwrap();
 
@@ -207,19 +310,37 @@ fn satisfaction_knowledge_and_plans_validate_their_ranges() {
         replace,
         ..NewPlan::default()
     };
-    assert!(store.add_plan(&a, &plan("abc", false)).unwrap_err().to_string().starts_with("revenue:"));
+    assert!(
+        store
+            .add_plan(&a, &plan("abc", false))
+            .unwrap_err()
+            .to_string()
+            .starts_with("revenue:")
+    );
     let id = store.add_plan(&a, &plan("1 500 000", false)).unwrap();
-    let e = store.add_plan(&a, &plan("2000000", false)).unwrap_err().to_string();
-    assert!(e.contains("already has a plan") && e.contains("--replace"), "{e}");
+    let e = store
+        .add_plan(&a, &plan("2000000", false))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("already has a plan") && e.contains("--replace"),
+        "{e}"
+    );
     assert_eq!(store.add_plan(&a, &plan("2000000", true)).unwrap(), id);
     let rev: i64 = store
         .conn()
-        .query_row("SELECT revenue_target FROM plan WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT revenue_target FROM plan WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(rev, 200_000_000);
     let old: String = store
         .conn()
-        .query_row("SELECT old_values FROM audit_log WHERE action = 'update'", [], |r| r.get(0))
+        .query_row(
+            "SELECT old_values FROM audit_log WHERE action = 'update'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(old.contains("150000000"));
 }
@@ -245,10 +366,30 @@ fn inquiries_and_first_responses() {
         time: time.into(),
         ..NewResponse::default()
     };
-    assert!(store.add_response(&a, &answer("09:00")).unwrap_err().to_string().contains("before the inquiry"));
+    assert!(
+        store
+            .add_response(&a, &answer("09:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("before the inquiry")
+    );
     store.add_response(&a, &answer("10:45")).unwrap();
-    assert!(store.add_response(&a, &answer("11:00")).unwrap_err().to_string().contains("already answered"));
-    let e = store.add_response(&a, &NewResponse { inquiry: "#999".into(), ..answer("11:00") }).unwrap_err();
+    assert!(
+        store
+            .add_response(&a, &answer("11:00"))
+            .unwrap_err()
+            .to_string()
+            .contains("already answered")
+    );
+    let e = store
+        .add_response(
+            &a,
+            &NewResponse {
+                inquiry: "#999".into(),
+                ..answer("11:00")
+            },
+        )
+        .unwrap_err();
     assert!(e.to_string().contains("no inquiry #999"));
 }
 
@@ -276,12 +417,19 @@ fn settings_are_validated_and_audited() {
     let (_dir, _path, mut store) = fresh();
     store.set_setting(&actor(), "currency", "usd").unwrap();
     assert_eq!(store.settings().currency, "USD");
-    assert!(store.set_setting(&actor(), "stage_probability.lead", "150").is_err());
+    assert!(
+        store
+            .set_setting(&actor(), "stage_probability.lead", "150")
+            .is_err()
+    );
     store
         .conn()
         .execute("INSERT INTO settings(key, value) VALUES ('bogus', '1')", [])
         .unwrap();
-    assert_eq!(store.settings_problems().unwrap(), vec!["unknown setting 'bogus'".to_string()]);
+    assert_eq!(
+        store.settings_problems().unwrap(),
+        vec!["unknown setting 'bogus'".to_string()]
+    );
     assert_eq!(count(&store, "audit_log"), 1);
 }
 
