@@ -267,6 +267,14 @@ impl Store {
         }
     }
 
+    /// The rep and the day of an entry, checked against today and the rep's hire date.
+    fn rep_and_day(&self, actor: &Actor, rep: &str, date: &str) -> Result<(RepRow, NaiveDate)> {
+        let rep = self.resolve_rep(rep)?;
+        let day = field("date", input::parse_date(date, actor.today()))?;
+        check_day(actor, &rep, "date", day)?;
+        Ok((rep, day))
+    }
+
     /// Turns a typed date and optional time into an instant, checking it is neither in the
     /// future nor before `rep` was hired.
     fn instant(
@@ -358,9 +366,7 @@ impl Store {
 
     /// Records a satisfaction survey answer (score 1–10, optional sub-scores 1–5).
     pub fn add_survey(&mut self, actor: &Actor, new: &NewSurvey) -> Result<i64> {
-        let rep = self.resolve_rep(&new.rep)?;
-        let day = field("date", input::parse_date(&new.date, actor.today()))?;
-        check_day(actor, &rep, "date", day)?;
+        let (rep, day) = self.rep_and_day(actor, &new.rep, &new.date)?;
         let score = field("score", input::parse_int_in(&new.score, 1, 10))?;
         let sub = |name: &'static str, v: &str| -> Result<Option<i64>> {
             if v.trim().is_empty() {
@@ -401,9 +407,7 @@ impl Store {
 
     /// Records a knowledge test score (0–100 %).
     pub fn add_knowledge(&mut self, actor: &Actor, new: &NewKnowledge) -> Result<i64> {
-        let rep = self.resolve_rep(&new.rep)?;
-        let day = field("date", input::parse_date(&new.date, actor.today()))?;
-        check_day(actor, &rep, "date", day)?;
+        let (rep, day) = self.rep_and_day(actor, &new.rep, &new.date)?;
         let score = field(
             "score",
             input::parse_int_in(new.score.trim().trim_end_matches('%'), 0, 100),
