@@ -164,12 +164,12 @@ impl SeedSize {
                 calls_per_day: 3.5,
                 meetings_per_day: 1.0,
                 inquiries_per_day: 0.5,
-                base_customers: 6,
+                base_customers: 5,
                 amount_scale: 1.3,
             },
             SeedSize::Large => Scale {
-                deals_per_month: 25.0,
-                calls_per_day: 7.6,
+                deals_per_month: 25.8,
+                calls_per_day: 7.7,
                 meetings_per_day: 0.9,
                 inquiries_per_day: 0.4,
                 base_customers: 6,
@@ -918,7 +918,7 @@ fn make_reps(
             deal_size: uniform(rng, 0.9, 1.1),
             mood: uniform(rng, 6.5, 8.8),
             knowledge: uniform(rng, 76.0, 94.0),
-            reply: uniform(rng, 0.7, 1.2),
+            reply: uniform(rng, 0.7, 1.1),
         };
         apply_role(rng, &mut rep);
         reps.push(rep);
@@ -1019,8 +1019,8 @@ fn company_name(rng: &mut ChaCha8Rng, taken: &mut BTreeSet<String>) -> String {
         }
         last_try = name;
     }
-    let name = format!("{} {}", last_try.trim_end_matches('»'), taken.len());
-    let name = format!("{name}»");
+    // Every combination tried is taken (tens of thousands of customers): number it.
+    let name = format!("{} {}»", last_try.trim_end_matches('»'), taken.len());
     taken.insert(name.clone());
     name
 }
@@ -1042,16 +1042,13 @@ impl World {
                 let rep = &self.reps[ri];
                 let lambda = self.scale.deals_per_month / 21.0 * rep.volume * rep.ramp(date);
                 for _ in 0..poisson(rng, lambda) {
-                    let deal = self.make_deal(rng, cal, ri, day, &own);
+                    let mut deal = self.make_deal(rng, cal, ri, day, &own);
                     if deal.won() && deal.kind == DealKind::New {
                         let c = self.new_customer(rng, cal, &deal, &mut names);
                         own.push(c);
-                        let mut deal = deal;
                         deal.customer = Some(c);
-                        self.deals.push(deal);
-                    } else {
-                        self.deals.push(deal);
                     }
+                    self.deals.push(deal);
                 }
             }
         }
@@ -1074,7 +1071,7 @@ impl World {
         for _ in 0..self.scale.base_customers {
             let acquired = cal.first - days(int(rng, 30, 1500));
             let churned =
-                chance(rng, 0.12).then(|| cal.window_start + days(int(rng, 0, window_days)));
+                chance(rng, 0.25).then(|| cal.window_start + days(int(rng, 0, window_days)));
             let customer = CustRec {
                 name: company_name(rng, names),
                 region: self.reps[ri].region,
@@ -1100,7 +1097,7 @@ impl World {
     ) -> usize {
         let acquired = cal.date(deal.closed_day.unwrap_or(deal.created_day));
         let churny = self.reps[deal.rep].role == Role::Churny;
-        let (p_churn, p_soon) = if churny { (0.5, 0.85) } else { (0.14, 0.35) };
+        let (p_churn, p_soon) = if churny { (0.55, 0.85) } else { (0.3, 0.5) };
         let churned = if chance(rng, p_churn) {
             let after = if chance(rng, p_soon) {
                 int(rng, 20, 175)
@@ -1190,7 +1187,7 @@ impl World {
 
     /// Most new deals come from a running campaign; a few repeat ones do too.
     fn pick_campaign(&self, rng: &mut ChaCha8Rng, kind: DealKind, on: NaiveDate) -> Option<usize> {
-        let p = if kind == DealKind::New { 0.75 } else { 0.08 };
+        let p = if kind == DealKind::New { 0.85 } else { 0.08 };
         if !chance(rng, p) {
             return None;
         }
@@ -2115,12 +2112,13 @@ impl DayWriter<'_> {
         for _ in 0..n {
             let secs = int(rng, OPEN, CLOSE - 600);
             let roll = rng.random::<f64>();
-            let minutes = if roll < 0.70 {
-                uniform(rng, 3.0, 40.0)
-            } else if roll < 0.92 {
-                uniform(rng, 40.0, 120.0)
+            // Typical reps: median ~15 min, 90th percentile under the hour.
+            let minutes = if roll < 0.88 {
+                uniform(rng, 2.0, 30.0)
+            } else if roll < 0.96 {
+                uniform(rng, 30.0, 90.0)
             } else {
-                uniform(rng, 120.0, 360.0)
+                uniform(rng, 90.0, 300.0)
             } * rep.reply;
             let reply_secs = secs + (minutes * 60.0) as i64;
             let response = if chance(rng, 0.005) {
@@ -2172,6 +2170,9 @@ mod tests {
         "inquiry",
         "invoice",
     ];
+
+    /// id, created_at, stage, closed_at, lost_from_stage
+    type DealRow = (i64, i64, String, Option<i64>, Option<String>);
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
@@ -2275,7 +2276,7 @@ mod tests {
                 "SELECT id, created_at, stage, closed_at, lost_from_stage FROM deal ORDER BY id",
             )
             .expect("prepare");
-        let deals: Vec<(i64, i64, String, Option<i64>, Option<String>)> = deals
+        let deals: Vec<DealRow> = deals
             .query_map([], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
@@ -2400,6 +2401,35 @@ mod tests {
         opts.teams = 4;
         assert!(seed(&mut store, &opts).is_err());
         assert_eq!(int_of(&store, "SELECT count(*) FROM team"), 0);
+    }
+
+    #[test]
+    fn odd_sizes_and_dates_seed_cleanly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cases = [
+            // One rep, one day of data, and that day a Sunday.
+            (1, 1, 1, date(2026, 11, 1)),
+            // Generated team names under two departments.
+            (30, 12, 2, date(2026, 3, 31)),
+        ];
+        for (i, (reps, teams, months, until)) in cases.into_iter().enumerate() {
+            let opts = SeedOptions {
+                reps,
+                teams,
+                months,
+                seed: 9,
+                until,
+                size: SeedSize::Small,
+            };
+            let (store, sum) = seeded(dir.path(), &format!("odd{i}.db"), &opts);
+            assert_eq!(
+                store.integrity_problems().expect("check"),
+                Vec::<String>::new()
+            );
+            assert_eq!((sum.reps, sum.teams), (reps, teams + teams.div_ceil(10)));
+            let roots = int_of(&store, "SELECT count(*) FROM team WHERE parent_id IS NULL");
+            assert_eq!(roots as usize, teams.div_ceil(10));
+        }
     }
 
     /// The bundled example must give every KPI and alert of SPEC §3 something to show.
