@@ -94,6 +94,13 @@ pub fn build(
     rep: Option<&str>,
 ) -> Result<Report> {
     let data = store.dataset(DataWindow::for_period(&period))?;
-    let scope = find_scope(&data, team, rep).map_err(StoreError::Other)?;
+    let scope = find_scope(&data, team, rep).map_err(|e| {
+        let field = if team.is_some() { "team" } else { "rep" };
+        let reason = e
+            .strip_prefix(&format!("{field}: "))
+            .unwrap_or(&e)
+            .to_string();
+        StoreError::Invalid(crate::store::Validation::new(field, reason))
+    })?;
     kpi::compute(&data, &Ctx::local(period, today), scope).map_err(StoreError::Other)
 }

@@ -172,11 +172,7 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
         "Opportunity → win",
         format!(
             "{}{} ({} won, {} lost)",
-            if fu.opportunity_to_win.is_some_and(|r| r < 0.15) {
-                "! "
-            } else {
-                ""
-            },
+            if fu.win_rate_low { "! " } else { "" },
             p(fu.opportunity_to_win),
             fu.closed_won,
             fu.closed_lost
@@ -877,13 +873,16 @@ pub fn render_csv(r: &Report, lang: Lang) -> Result<String, csv::Error> {
     for x in &r.reps {
         scope(&mut w, "rep", &x.rep.name, &x.kpis)?;
     }
-    for (kind, items) in [("location", &r.locations), ("product", &r.products)] {
+    for (kind, number, items) in [
+        ("location", "28", &r.locations),
+        ("product", "29", &r.products),
+    ] {
         for b in items {
             w.write_record([
                 kind,
                 &clean(&b.name),
                 "revenue",
-                "28",
+                number,
                 &format!("{}", b.revenue.now as f64 / 100.0),
                 &format::money(b.revenue.now, cur, lang),
             ])?;
@@ -891,7 +890,7 @@ pub fn render_csv(r: &Report, lang: Lang) -> Result<String, csv::Error> {
                 kind,
                 &clean(&b.name),
                 "attainment",
-                "28",
+                number,
                 &b.attainment.map(|v| v.to_string()).unwrap_or_default(),
                 &format::percent(b.attainment),
             ])?;

@@ -211,7 +211,7 @@ fn team_and_rep_scopes_and_every_format() {
         .args(["report", "--team", "Запад"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no team called 'Запад'"));
 }
 

@@ -61,7 +61,8 @@ pub struct Alert {
     pub kind: AlertKind,
     pub rep_id: Option<RepId>,
     pub rep: Option<String>,
-    /// When the condition arose (survey date, due date, inquiry time…) or the snapshot time.
+    /// When the condition arose (survey date, due date, inquiry time…); for figures of the
+    /// period as a whole, the start of the day they are "as of".
     pub at: Timestamp,
     pub value: f64,
     pub threshold: f64,
@@ -73,6 +74,8 @@ pub(crate) struct Input {
     pub settings: Settings,
     pub cur: (Timestamp, Timestamp),
     pub snapshot: Timestamp,
+    /// Start of the as-of day: the time stamped on alerts about the period as a whole.
+    pub stamp: Timestamp,
     pub as_of: NaiveDate,
     pub start_of: fn(NaiveDate) -> Timestamp,
 }
@@ -116,7 +119,7 @@ pub(crate) fn gather(
             let expected = k.pace.expected_share.unwrap_or(0.0);
             push(
                 AlertKind::BehindPace,
-                input.snapshot,
+                input.stamp,
                 done,
                 expected,
                 format!(
@@ -129,11 +132,11 @@ pub(crate) fn gather(
         let f = &k.funnel;
         if let Some(rate) = f.opportunity_to_win
             && f.closed_won + f.closed_lost >= MIN_CLOSED_FOR_WIN_RATE
-            && rate * 100.0 < s.win_rate_warn_pct as f64
+            && f.win_rate_low
         {
             push(
                 AlertKind::LowWinRate,
-                input.snapshot,
+                input.stamp,
                 rate,
                 s.win_rate_warn_pct as f64 / 100.0,
                 format!(
@@ -155,7 +158,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::SlowCycle,
-                input.snapshot,
+                input.stamp,
                 m,
                 b,
                 format!(
@@ -231,7 +234,7 @@ pub(crate) fn gather(
                 })
                 .map(|q| q.received_at)
                 .max()
-                .unwrap_or(input.snapshot);
+                .unwrap_or(input.stamp);
             push(
                 AlertKind::ResponseOverSla,
                 latest,
@@ -247,7 +250,7 @@ pub(crate) fn gather(
             let pace = a.meetings_pace.unwrap_or(0.0);
             push(
                 AlertKind::MeetingsBelowMinimum,
-                input.snapshot,
+                input.stamp,
                 pace,
                 s.meetings_min_pct as f64 / 100.0,
                 format!(
@@ -282,7 +285,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::FewWinsPerCall,
-                input.snapshot,
+                input.stamp,
                 w,
                 s.won_per_100_calls_min as f64,
                 format!(
@@ -294,7 +297,7 @@ pub(crate) fn gather(
         if a.not_contacted > 0 {
             push(
                 AlertKind::CustomersNotContacted,
-                input.snapshot,
+                input.stamp,
                 a.not_contacted as f64,
                 s.no_contact_days as f64,
                 format!(
@@ -311,7 +314,7 @@ pub(crate) fn gather(
             kind: AlertKind::LowLtvToCac,
             rep_id: None,
             rep: None,
-            at: input.snapshot,
+            at: input.stamp,
             value: ratio,
             threshold: 3.0,
             message: format!("{scope}: LTV : CAC is {ratio:.1} (healthy is 3 or more)"),

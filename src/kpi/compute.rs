@@ -520,6 +520,9 @@ impl<'a> Index<'a> {
             (funnel.closed_won + funnel.closed_lost) as f64,
         );
         funnel.lead_conversion = ratio(funnel.won as f64, funnel.leads as f64);
+        funnel.win_rate_low = funnel
+            .opportunity_to_win
+            .is_some_and(|r| r * 100.0 < s.win_rate_warn_pct as f64);
         funnel.stages = Stage::PATH
             .windows(2)
             .enumerate()
@@ -1063,7 +1066,7 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
 
     let locations = breakdowns(&ix, &scope_reps, |d| d.location.clone(), Some(&rep_by_id));
     let products = breakdowns(&ix, &scope_reps, |d| d.product.clone(), None);
-    let campaigns = campaigns(&ix, &scope_reps);
+    let campaigns = campaigns(&ix, &scope_reps, scope == Scope::Company);
     let alerts = alerts::gather(&ix.as_alert_input(), &reps, &total, &scope_name, data);
 
     Ok(Report {
@@ -1088,6 +1091,7 @@ impl Index<'_> {
             settings: self.s.clone(),
             cur: self.cur,
             snapshot: self.snapshot,
+            stamp: (self.ctx.start_of)(self.as_of),
             as_of: self.as_of,
             start_of: self.ctx.start_of,
         }
@@ -1168,7 +1172,7 @@ fn breakdowns(
 }
 
 /// #27 for every campaign that ran in the period or brought revenue in it.
-fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
+fn campaigns(ix: &Index<'_>, reps: &[RepId], company: bool) -> Vec<CampaignKpis> {
     let p = ix.ctx.period;
     let mut rev: HashMap<CampaignId, (Money, Money, i64)> = HashMap::new();
     for (d, _) in ix.deals_of(reps) {
@@ -1194,11 +1198,18 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
         let incremental = revenue - baseline;
         let margin = ratio((revenue - cost_of_goods) as f64, revenue as f64);
         let roi = margin.and_then(|m| ratio(incremental as f64 * m - cost as f64, cost as f64));
-        let new_customers = ix
+        let brought: Vec<&Customer> = ix
             .data
             .customers
             .iter()
             .filter(|x| x.campaign_id == Some(c.id) && p.contains(x.acquired_on))
+            .collect();
+        // The campaign's cost per customer it brought is the same whoever sold to them;
+        // the count is the scope's own.
+        let cac = money_ratio(cost, brought.len() as i64);
+        let new_customers = brought
+            .iter()
+            .filter(|x| company || x.rep_id.is_some_and(|r| reps.binary_search(&r).is_ok()))
             .count() as i64;
         out.push(CampaignKpis {
             campaign: c.clone(),
@@ -1210,7 +1221,7 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId]) -> Vec<CampaignKpis> {
             margin,
             roi,
             new_customers,
-            cac: money_ratio(cost, new_customers),
+            cac,
         });
     }
     out.sort_by(|a, b| {

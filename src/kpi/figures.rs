@@ -78,6 +78,8 @@ pub struct Funnel {
     pub closed_lost: i64,
     /// #9 won ÷ (won + lost) among qualified deals closed in the period.
     pub opportunity_to_win: Option<f64>,
+    /// Opportunity → win under the `win_rate_warn_pct` setting.
+    pub win_rate_low: bool,
     /// #10 won ÷ leads of the cohort.
     pub lead_conversion: Option<f64>,
     /// #11 stage-to-stage conversion along lead → qualified → proposal → negotiation → won.
@@ -288,7 +290,9 @@ pub struct CampaignKpis {
     pub margin: Option<f64>,
     /// (incremental × margin − cost) ÷ cost.
     pub roi: Option<f64>,
+    /// Customers of the scope acquired through the campaign in the period.
     pub new_customers: i64,
+    /// The campaign's cost in the period ÷ all customers it brought in the period.
     pub cac: Option<Money>,
 }
 

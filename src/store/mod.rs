@@ -162,7 +162,21 @@ impl Store {
                 )));
             }
         } else {
-            store.setup_writable(found)?;
+            // Switching to WAL and migrating take locks that SQLite sometimes refuses at
+            // once (SQLITE_BUSY without waiting) when several processes open a new file
+            // together; those steps are safe to repeat, so retry them for a while.
+            let started = std::time::Instant::now();
+            let mut attempt = 0u64;
+            loop {
+                match store.setup_writable(found) {
+                    Err(StoreError::Busy) if started.elapsed() < BUSY_TIMEOUT => {
+                        attempt += 1;
+                        let jitter = u64::from(std::process::id() % 7) + attempt.min(20) * 5;
+                        std::thread::sleep(Duration::from_millis(10 + jitter));
+                    }
+                    other => break other?,
+                }
+            }
         }
         store.reload_settings()?;
         Ok(store)
