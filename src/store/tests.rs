@@ -441,3 +441,25 @@ fn copies_are_consistent_databases() {
     let c = Store::open(&copy, Access::ReadOnly).unwrap();
     assert_eq!(count(&c, "rep"), 3);
 }
+
+#[test]
+fn the_schema_refuses_malformed_dates_and_millisecond_instants() {
+    let (_dir, _path, store) = with_reps();
+    let c = store.conn();
+    for bad in [
+        "INSERT INTO customer(name, acquired_on) VALUES ('x', '2026-02-30')",
+        "INSERT INTO customer(name, acquired_on) VALUES ('x', '20.11.2026')",
+        "INSERT INTO knowledge_test(rep_id, taken_on, score) VALUES (1, '2026-11-1', 80)",
+        "INSERT INTO activity(rep_id, kind, at) VALUES (1, 'call', 1795435200000)",
+        "INSERT INTO activity(rep_id, kind, at) VALUES (1, 'call', '2026-11-20 10:00')",
+        "INSERT INTO deal(rep_id, amount, created_at, stage) VALUES (1, 100, 1795435200, 'won')",
+        "INSERT INTO deal(rep_id, amount, created_at, stage) VALUES (1, 100, 1795435200, 'sold')",
+    ] {
+        assert!(c.execute(bad, []).is_err(), "accepted: {bad}");
+    }
+    c.execute(
+        "INSERT INTO customer(name, acquired_on) VALUES ('ok', '2026-02-28')",
+        [],
+    )
+    .unwrap();
+}

@@ -1,7 +1,7 @@
 -- salesboard schema, migration 1.
 -- Conventions (see docs/schema.md):
 --   * money: INTEGER minor units (kopecks, cents); currency in settings('currency')
---   * instants: INTEGER Unix seconds, UTC (columns named *_at)
+--   * instants: INTEGER Unix seconds, UTC (columns named *_at); seconds, not milliseconds
 --   * calendar dates: TEXT 'YYYY-MM-DD' in the company's local calendar (columns named *_on)
 --   * months: TEXT 'YYYY-MM'
 --   * entered_by / entered_at: who (OS user from the real uid) and when a row was entered
@@ -27,7 +27,7 @@ CREATE TABLE rep (
     name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
     team_id    INTEGER NOT NULL REFERENCES team(id) ON DELETE RESTRICT,
     region     TEXT NOT NULL DEFAULT '',
-    hired_on   TEXT NOT NULL CHECK (hired_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    hired_on   TEXT NOT NULL CHECK (date(hired_on) IS hired_on),
     active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     entered_by TEXT,
     entered_at INTEGER
@@ -68,8 +68,8 @@ CREATE TABLE campaign (
     name             TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
     channel          TEXT NOT NULL CHECK (channel IN ('email', 'social', 'events', 'cold_calls', 'ads', 'referral', 'other')),
     cost             INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
-    starts_on        TEXT NOT NULL,
-    ends_on          TEXT NOT NULL,
+    starts_on        TEXT NOT NULL CHECK (date(starts_on) IS starts_on),
+    ends_on          TEXT NOT NULL CHECK (date(ends_on) IS ends_on),
     baseline_revenue INTEGER NOT NULL DEFAULT 0 CHECK (baseline_revenue >= 0),
     entered_by       TEXT,
     entered_at       INTEGER,
@@ -79,7 +79,7 @@ CREATE TABLE campaign (
 -- Acquisition spending that is not a campaign (agency fees, trade shows...), for CAC.
 CREATE TABLE acquisition_cost (
     id         INTEGER PRIMARY KEY,
-    spent_on   TEXT NOT NULL,
+    spent_on   TEXT NOT NULL CHECK (date(spent_on) IS spent_on),
     amount     INTEGER NOT NULL CHECK (amount >= 0),
     note       TEXT NOT NULL DEFAULT '',
     entered_by TEXT,
@@ -92,8 +92,8 @@ CREATE TABLE customer (
     name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
     region      TEXT NOT NULL DEFAULT '',
     rep_id      INTEGER REFERENCES rep(id) ON DELETE SET NULL,
-    acquired_on TEXT NOT NULL,
-    churned_on  TEXT,
+    acquired_on TEXT NOT NULL CHECK (date(acquired_on) IS acquired_on),
+    churned_on  TEXT CHECK (churned_on IS NULL OR date(churned_on) IS churned_on),
     campaign_id INTEGER REFERENCES campaign(id) ON DELETE SET NULL,
     entered_by  TEXT,
     entered_at  INTEGER,
@@ -114,9 +114,9 @@ CREATE TABLE deal (
     kind            TEXT NOT NULL DEFAULT 'new' CHECK (kind IN ('new', 'upsell', 'cross_sell', 'renewal')),
     product         TEXT NOT NULL DEFAULT '',
     location        TEXT NOT NULL DEFAULT '',
-    created_at      INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL CHECK (typeof(created_at) = 'integer' AND created_at BETWEEN 0 AND 32503680000),
     stage           TEXT NOT NULL DEFAULT 'lead' CHECK (stage IN ('lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost')),
-    closed_at       INTEGER,
+    closed_at       INTEGER CHECK (closed_at IS NULL OR (typeof(closed_at) = 'integer' AND closed_at BETWEEN 0 AND 32503680000)),
     lost_reason     TEXT,
     lost_from_stage TEXT CHECK (lost_from_stage IN ('lead', 'qualified', 'proposal', 'negotiation')),
     entered_by      TEXT,
@@ -137,7 +137,7 @@ CREATE TABLE stage_change (
     deal_id    INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,
     from_stage TEXT CHECK (from_stage IN ('lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost')),
     to_stage   TEXT NOT NULL CHECK (to_stage IN ('lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost')),
-    at         INTEGER NOT NULL,
+    at         INTEGER NOT NULL CHECK (typeof(at) = 'integer' AND at BETWEEN 0 AND 32503680000),
     entered_by TEXT,
     entered_at INTEGER
 );
@@ -148,7 +148,7 @@ CREATE TABLE activity (
     id           INTEGER PRIMARY KEY,
     rep_id       INTEGER NOT NULL REFERENCES rep(id) ON DELETE RESTRICT,
     kind         TEXT NOT NULL CHECK (kind IN ('call', 'meeting')),
-    at           INTEGER NOT NULL,
+    at           INTEGER NOT NULL CHECK (typeof(at) = 'integer' AND at BETWEEN 0 AND 32503680000),
     duration_min INTEGER NOT NULL DEFAULT 0 CHECK (duration_min >= 0),
     outcome      TEXT NOT NULL DEFAULT 'reached' CHECK (outcome IN ('reached', 'no_answer', 'meeting_set', 'deal_won', 'follow_up', 'held', 'cancelled', 'other')),
     customer_id  INTEGER REFERENCES customer(id) ON DELETE SET NULL,
@@ -164,7 +164,7 @@ CREATE INDEX activity_customer_at ON activity(customer_id, at) WHERE customer_id
 CREATE TABLE satisfaction (
     id         INTEGER PRIMARY KEY,
     rep_id     INTEGER NOT NULL REFERENCES rep(id) ON DELETE CASCADE,
-    taken_on   TEXT NOT NULL,
+    taken_on   TEXT NOT NULL CHECK (date(taken_on) IS taken_on),
     score      INTEGER NOT NULL CHECK (score BETWEEN 1 AND 10),
     workload   INTEGER CHECK (workload BETWEEN 1 AND 5),
     team       INTEGER CHECK (team BETWEEN 1 AND 5),
@@ -179,7 +179,7 @@ CREATE INDEX satisfaction_rep ON satisfaction(rep_id, taken_on);
 CREATE TABLE knowledge_test (
     id         INTEGER PRIMARY KEY,
     rep_id     INTEGER NOT NULL REFERENCES rep(id) ON DELETE CASCADE,
-    taken_on   TEXT NOT NULL,
+    taken_on   TEXT NOT NULL CHECK (date(taken_on) IS taken_on),
     score      INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
     entered_by TEXT,
     entered_at INTEGER
@@ -191,8 +191,8 @@ CREATE TABLE inquiry (
     rep_id            INTEGER NOT NULL REFERENCES rep(id) ON DELETE RESTRICT,
     customer_id       INTEGER REFERENCES customer(id) ON DELETE SET NULL,
     channel           TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'phone', 'web', 'chat', 'social', 'other')),
-    received_at       INTEGER NOT NULL,
-    first_response_at INTEGER,
+    received_at       INTEGER NOT NULL CHECK (typeof(received_at) = 'integer' AND received_at BETWEEN 0 AND 32503680000),
+    first_response_at INTEGER CHECK (first_response_at IS NULL OR (typeof(first_response_at) = 'integer' AND first_response_at BETWEEN 0 AND 32503680000)),
     entered_by        TEXT,
     entered_at        INTEGER,
     CHECK (first_response_at IS NULL OR first_response_at >= received_at)
@@ -204,9 +204,9 @@ CREATE TABLE invoice (
     id         INTEGER PRIMARY KEY,
     deal_id    INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,
     amount     INTEGER NOT NULL CHECK (amount >= 0),
-    issued_on  TEXT NOT NULL,
-    due_on     TEXT NOT NULL,
-    paid_on    TEXT,
+    issued_on  TEXT NOT NULL CHECK (date(issued_on) IS issued_on),
+    due_on     TEXT NOT NULL CHECK (date(due_on) IS due_on),
+    paid_on    TEXT CHECK (paid_on IS NULL OR date(paid_on) IS paid_on),
     entered_by TEXT,
     entered_at INTEGER,
     CHECK (due_on >= issued_on)
@@ -216,7 +216,7 @@ CREATE INDEX invoice_unpaid ON invoice(due_on) WHERE paid_on IS NULL;
 
 CREATE TABLE audit_log (
     id         INTEGER PRIMARY KEY,
-    at         INTEGER NOT NULL,
+    at         INTEGER NOT NULL CHECK (typeof(at) = 'integer' AND at BETWEEN 0 AND 32503680000),
     uid        INTEGER NOT NULL,
     user       TEXT NOT NULL,
     action     TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'import')),
