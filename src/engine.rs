@@ -39,7 +39,7 @@ pub fn choose_period(store: &Store, period: Period) -> Result<Chosen> {
     }
 }
 
-/// Finds the scope by team or rep name (exact, any case, or a unique part of the name).
+/// Finds the scope by team or rep name (exact, any case, a unique part of the name, or `#id`).
 pub fn find_scope(
     data: &crate::store::Dataset,
     team: Option<&str>,
@@ -76,6 +76,21 @@ pub fn find_scope(
                     .join(", ")
             )),
         }
+    }
+    let by_id = |text: &str| {
+        text.trim()
+            .strip_prefix('#')
+            .and_then(|n| n.parse::<i64>().ok())
+    };
+    if let Some(id) = rep.and_then(by_id)
+        && data.reps.iter().any(|r| r.id == id)
+    {
+        return Ok(Scope::Rep(id));
+    }
+    if let Some(id) = team.and_then(by_id)
+        && data.teams.iter().any(|t| t.id == id)
+    {
+        return Ok(Scope::Team(id));
     }
     match (team, rep) {
         (Some(_), Some(_)) => Err("give --team or --rep, not both".into()),

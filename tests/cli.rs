@@ -189,6 +189,9 @@ fn team_and_rep_scopes_and_every_format() {
     assert_eq!(team["reps"].as_array().unwrap().len(), 2);
     assert_eq!(team["total"]["revenue"]["now"], 5_000_000);
     let one = report_json(&db, &["--rep", "Вера"]);
+    let vera_id = one["reps"][0]["rep"]["id"].as_i64().unwrap();
+    let by_id = report_json(&db, &["--rep", &format!("#{vera_id}")]);
+    assert_eq!(by_id["scope"], "Вера");
     assert_eq!(one["total"]["pipeline"]["value"]["now"], 4_000_000);
 
     for (format, needle) in [
