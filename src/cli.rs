@@ -22,9 +22,10 @@ use std::process::ExitCode;
     version,
     about = "A live sales KPI board for the terminal, over one shared SQLite file.",
     long_about = "A live sales KPI board for the terminal, over one shared SQLite file.\n\n\
+        Without a command, opens the board. `salesboard demo` opens it on a private copy of \
+        the bundled example data.\n\n\
         The database is found from --db, then $SALESBOARD_DB, then the config file \
-        (~/.config/salesboard/config.toml or /etc/salesboard/config.toml), then ./kpi.db.",
-    arg_required_else_help = true
+        (~/.config/salesboard/config.toml or /etc/salesboard/config.toml), then ./kpi.db."
 )]
 pub struct Cli {
     /// The database file.
@@ -33,12 +34,20 @@ pub struct Cli {
     /// Interface language: en or ru (default: from LANG / LC_ALL).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Open the database read-only (the board shows a banner; nothing can be saved).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Wallboard mode: move to the next pane every SECONDS (keys still work).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub rotate: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the board on a private copy of the bundled example data (your files are not touched).
+    Demo,
     /// Create a new, empty database (readable only by you). Refuses to overwrite a file.
     Init,
     /// Fill an empty database with realistic synthetic data (same seed → same data).
@@ -296,10 +305,37 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let actor = Actor::current();
     let today = actor.today();
     let mut out = std::io::stdout().lock();
+    let board = |path: PathBuf| -> Result<ExitCode, Failure> {
+        let poll = std::time::Duration::from_millis(config.poll_interval_ms.unwrap_or(1000));
+        crate::app::run::run(crate::app::run::Options {
+            path,
+            lang,
+            poll,
+            rotate: cli.rotate.map(std::time::Duration::from_secs),
+            read_only: cli.read_only,
+        })
+        .map_err(|message| Failure { message, code: 1 })?;
+        Ok(ExitCode::SUCCESS)
+    };
     let Some(command) = cli.command else {
-        return Err(usage("no command given; see salesboard --help"));
+        return board(path);
     };
     match command {
+        Command::Demo => {
+            let dir = tempfile::Builder::new()
+                .prefix("salesboard-demo-")
+                .tempdir()
+                .map_err(|e| Failure {
+                    message: format!("cannot make a temporary directory: {e}"),
+                    code: 1,
+                })?;
+            let copy = dir.path().join("kpi.db.example");
+            write_private(&copy, crate::EXAMPLE_DB).map_err(|e| Failure {
+                message: format!("cannot write {}: {e}", copy.display()),
+                code: 1,
+            })?;
+            return board(copy);
+        }
         Command::Init => {
             Store::init(&path)?;
             writeln!(
@@ -589,6 +625,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to a new file only its owner can read.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 fn activity(kind: ActivityKind, a: ActivityArgs) -> NewActivity {

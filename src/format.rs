@@ -12,6 +12,17 @@ pub enum Lang {
     Ru,
 }
 
+impl Lang {
+    /// Picks the wording for this language. Every visible string is written as a pair at
+    /// the place it is used, so neither language can be forgotten.
+    pub fn t<'a>(self, en: &'a str, ru: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ru => ru,
+        }
+    }
+}
+
 /// Groups the digits of a whole number: `1,234,567` (en) or `1 234 567` (ru, narrow no-break space).
 pub fn group(n: i64, lang: Lang) -> String {
     let sep = match lang {

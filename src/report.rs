@@ -45,8 +45,15 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     let p = format::percent;
     let n = |v: i64| format::group(v, lang);
     let f = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into());
+    let t = |en: &'static str, ru: &'static str| lang.t(en, ru);
+    let (of, prev, yes, no) = (
+        t("of", "из"),
+        t("previous", "ранее"),
+        t("! yes", "! да"),
+        t("no", "нет"),
+    );
     let mut out = Vec::new();
-    let mut push = |key, number, label, text: String, raw: Option<f64>| {
+    let mut push = |key, number, label: &'static str, text: String, raw: Option<f64>| {
         out.push(Line {
             key,
             number,
@@ -60,74 +67,71 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "revenue",
         1,
-        "Won revenue",
+        t("Won revenue", "Выручка"),
         m(k.revenue.now),
         cents(k.revenue.now),
     );
     push(
         "revenue_target",
         1,
-        "Revenue target",
+        t("Revenue target", "План по выручке"),
         m(k.targets.revenue),
         cents(k.targets.revenue),
     );
     push(
         "revenue_attainment",
         1,
-        "Plan attainment, revenue",
+        t("Plan attainment, revenue", "Выполнение плана, выручка"),
         p(k.revenue_attainment),
         k.revenue_attainment,
     );
     push(
         "units",
         2,
-        "Units won",
+        t("Units won", "Продано, шт."),
         n(k.units.now),
         Some(k.units.now as f64),
     );
     push(
         "units_attainment",
         2,
-        "Plan attainment, units",
-        format!("{} of {}", p(k.units_attainment), n(k.targets.units)),
+        t("Plan attainment, units", "Выполнение плана, шт."),
+        format!("{} {of} {}", p(k.units_attainment), n(k.targets.units)),
         k.units_attainment,
     );
     push(
         "expected_share",
         3,
-        "Pace: expected share",
+        t("Pace: expected share", "Темп: ожидаемая доля"),
         format!(
-            "{} ({} of {} working days)",
+            "{} ({} {of} {} {})",
             p(k.pace.expected_share),
             k.pace.elapsed_working_days,
-            k.pace.working_days
+            k.pace.working_days,
+            t("working days", "рабочих дней")
         ),
         k.pace.expected_share,
     );
     push(
         "projected_revenue",
         3,
-        "Projected revenue",
+        t("Projected revenue", "Прогноз выручки"),
         om(k.pace.projected_revenue),
         ocents(k.pace.projected_revenue),
     );
     push(
         "behind_pace",
         3,
-        "Behind pace",
-        if k.pace.behind {
-            "! yes".into()
-        } else {
-            "no".into()
-        },
+        t("Behind pace", "Отставание от темпа"),
+        if k.pace.behind { yes.into() } else { no.into() },
         Some(k.pace.behind as u8 as f64),
     );
     push(
         "growth",
         4,
-        "Sales growth",
+        t("Sales growth", "Рост продаж"),
         format!(
-            "{} (previous {})",
+            "{} ({prev} {})",
             format::change(k.growth),
             m(k.revenue.prev)
         ),
@@ -136,30 +140,37 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "forecast",
         5,
-        "Forecast",
+        t("Forecast", "Прогноз с воронкой"),
         format!(
-            "{} ({} of target)",
+            "{} ({} {})",
             m(k.pipeline.forecast),
-            p(k.pipeline.forecast_vs_target)
+            p(k.pipeline.forecast_vs_target),
+            t("of target", "плана")
         ),
         cents(k.pipeline.forecast),
     );
     push(
         "average_deal",
         6,
-        "Average deal size",
+        t("Average deal size", "Средний чек"),
         om(k.average_deal.now),
         ocents(k.average_deal.now),
     );
-    push("profit", 7, "Profit", m(k.profit), cents(k.profit));
-    push("margin", 7, "Margin", p(k.margin), k.margin);
+    push(
+        "profit",
+        7,
+        t("Profit", "Прибыль"),
+        m(k.profit),
+        cents(k.profit),
+    );
+    push("margin", 7, t("Margin", "Маржа"), p(k.margin), k.margin);
     let fu = &k.funnel;
     push(
         "lead_to_opportunity",
         8,
-        "Lead → opportunity",
+        t("Lead → opportunity", "Лид → возможность"),
         format!(
-            "{} ({} of {})",
+            "{} ({} {of} {})",
             p(fu.lead_to_opportunity),
             fu.qualified,
             fu.leads
@@ -169,32 +180,41 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "opportunity_to_win",
         9,
-        "Opportunity → win",
+        t("Opportunity → win", "Возможность → победа"),
         format!(
-            "{}{} ({} won, {} lost)",
+            "{}{} ({} {}, {} {})",
             if fu.win_rate_low { "! " } else { "" },
             p(fu.opportunity_to_win),
             fu.closed_won,
-            fu.closed_lost
+            t("won", "выиграно"),
+            fu.closed_lost,
+            t("lost", "проиграно")
         ),
         fu.opportunity_to_win,
     );
     push(
         "lead_conversion",
         10,
-        "Lead conversion",
+        t("Lead conversion", "Конверсия лидов"),
         p(fu.lead_conversion),
         fu.lead_conversion,
     );
     let steps: Vec<String> = fu
         .stages
         .iter()
-        .map(|s| format!("{}→{} {}", s.from, s.to, p(s.rate)))
+        .map(|s| {
+            format!(
+                "{}→{} {}",
+                stage_name(&s.from, lang),
+                stage_name(&s.to, lang),
+                p(s.rate)
+            )
+        })
         .collect();
     push(
         "stage_conversion",
         11,
-        "Stage-to-stage",
+        t("Stage-to-stage", "Между этапами"),
         steps.join(", "),
         fu.stages.last().and_then(|s| s.rate),
     );
@@ -202,9 +222,9 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "open_opportunities",
         12,
-        "Open opportunities",
+        t("Open opportunities", "Открытые возможности"),
         format!(
-            "{} (previous {})",
+            "{} ({prev} {})",
             n(pl.open_opportunities.now),
             n(pl.open_opportunities.prev)
         ),
@@ -213,16 +233,16 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "pipeline_value",
         12,
-        "Pipeline value",
+        t("Pipeline value", "Объём воронки"),
         format!("{} {}", m(pl.value.now), format::change(pl.value_change)),
         cents(pl.value.now),
     );
     push(
         "new_opportunities_per_day",
         12,
-        "New opportunities a day",
+        t("New opportunities a day", "Новых возможностей в день"),
         format!(
-            "{} (previous {})",
+            "{} ({prev} {})",
             f(pl.new_per_day.now),
             f(pl.new_per_day.prev)
         ),
@@ -236,7 +256,7 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "opportunity_score",
         13,
-        "Open deals by score",
+        t("Open deals by score", "Открытые сделки по оценке"),
         scores.join(", "),
         None,
     );
@@ -244,29 +264,42 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "cycle_days",
         14,
-        "Sales cycle, days",
+        t("Sales cycle, days", "Цикл сделки, дней"),
         format!(
-            "mean {} · median {} · team {}{}",
+            "{} {} · {} {} · {} {}{}",
+            t("mean", "среднее"),
             f(c.mean_days),
+            t("median", "медиана"),
             f(c.median_days),
+            t("team", "команда"),
             f(c.baseline_days),
-            if c.slow { " ! may need coaching" } else { "" }
+            if c.slow {
+                t(" ! may need coaching", " ! нужен коучинг")
+            } else {
+                ""
+            }
         ),
         c.mean_days,
     );
     let stays: Vec<String> = c
         .time_in_stage
         .iter()
-        .map(|s| format!("{} {}", s.stage, f(s.mean_days)))
+        .map(|s| format!("{} {}", stage_name(&s.stage, lang), f(s.mean_days)))
         .collect();
-    push("time_in_stage", 15, "Days in stage", stays.join(", "), None);
+    push(
+        "time_in_stage",
+        15,
+        t("Days in stage", "Дней на этапе"),
+        stays.join(", "),
+        None,
+    );
     let a = &k.activity;
     push(
         "calls",
         16,
-        "Calls vs plan",
+        t("Calls vs plan", "Звонки к плану"),
         format!(
-            "{} of {} ({})",
+            "{} {of} {} ({})",
             n(a.calls.now),
             n(k.targets.calls),
             p(a.calls_attainment)
@@ -276,14 +309,14 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "meetings",
         16,
-        "Meetings vs plan",
+        t("Meetings vs plan", "Встречи к плану"),
         format!(
-            "{} of {} ({}){}",
+            "{} {of} {} ({}){}",
             n(a.meetings.now),
             n(k.targets.meetings),
             p(a.meetings_attainment),
             if a.meetings_below_minimum {
-                " ! below minimum"
+                t(" ! below minimum", " ! ниже минимума")
             } else {
                 ""
             }
@@ -293,37 +326,44 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "won_per_100_calls",
         17,
-        "Won deals per 100 calls",
+        t("Won deals per 100 calls", "Побед на 100 звонков"),
         format!(
-            "{} ({} calls per win)",
+            "{} ({} {})",
             f(a.won_per_100_calls),
-            f(a.calls_per_won)
+            f(a.calls_per_won),
+            t("calls per win", "звонков на победу")
         ),
         a.won_per_100_calls,
     );
     push(
         "response_minutes",
         18,
-        "Response time, minutes",
+        t("Response time, minutes", "Время ответа, мин"),
         format!(
-            "median {} · p90 {} · {} of {} over {} min SLA",
+            "{} {} · p90 {} · {} {of} {} {} {} {}",
+            t("median", "медиана"),
             f(a.response_median_min),
             f(a.response_p90_min),
             a.over_sla,
             a.inquiries,
-            a.sla_minutes
+            t("over", "дольше"),
+            a.sla_minutes,
+            t("min SLA", "мин SLA")
         ),
         a.response_median_min,
     );
     push(
         "upsell_cross_sell",
         19,
-        "Upsell + cross-sell",
+        t("Upsell + cross-sell", "Допродажи и кросс-продажи"),
         format!(
-            "{} of revenue (upsell {} ×{}, cross-sell {} ×{})",
+            "{} {} ({} {} ×{}, {} {} ×{})",
             p(k.upsell_cross_sell_share),
+            t("of revenue", "выручки"),
+            t("upsell", "допродажи"),
             m(k.upsell_revenue),
             k.upsell_deals,
+            t("cross-sell", "кросс"),
             m(k.cross_sell_revenue),
             k.cross_sell_deals
         ),
@@ -333,32 +373,35 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "repeat_customers",
         20,
-        "Repeat customers",
+        t("Repeat customers", "Повторные клиенты"),
         format!(
-            "{} ({} of revenue)",
+            "{} ({} {})",
             n(cu.repeat_customers),
-            p(cu.repeat_revenue_share)
+            p(cu.repeat_revenue_share),
+            t("of revenue", "выручки")
         ),
         Some(cu.repeat_customers as f64),
     );
     push(
         "engagement",
         21,
-        "Contacts per active customer",
+        t("Contacts per active customer", "Контактов на клиента"),
         format!(
-            "{} · {} not contacted in {} days",
+            "{} · {} {} {} {}",
             f(a.per_active_customer),
             n(a.not_contacted),
-            a.not_contacted_days
+            t("not contacted in", "без контакта"),
+            a.not_contacted_days,
+            t("days", "дней")
         ),
         a.per_active_customer,
     );
     push(
         "churn_rate",
         22,
-        "Churn rate",
+        t("Churn rate", "Отток"),
         format!(
-            "{} ({} of {})",
+            "{} ({} {of} {})",
             p(cu.churn_rate),
             cu.churned,
             cu.active_at_start
@@ -368,9 +411,9 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "churn_after_sale",
         23,
-        "Churn after sale",
+        t("Churn after sale", "Отток после продажи"),
         format!(
-            "{} ({} of {})",
+            "{} ({} {of} {})",
             p(cu.churn_after_sale),
             cu.churned_after_sale,
             cu.sold
@@ -381,7 +424,12 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
         "arpu",
         24,
         "ARPU",
-        format!("{} ({} a month)", om(cu.arpu), om(cu.arpu_monthly)),
+        format!(
+            "{} ({} {})",
+            om(cu.arpu),
+            om(cu.arpu_monthly),
+            t("a month", "в месяц")
+        ),
         ocents(cu.arpu),
     );
     push(
@@ -389,17 +437,19 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
         25,
         "CAC",
         format!(
-            "{} ({} new, {} spent)",
+            "{} ({} {}, {} {})",
             om(cu.cac),
             n(cu.new.now),
-            m(cu.acquisition_cost)
+            t("new", "новых"),
+            m(cu.acquisition_cost),
+            t("spent", "затрачено")
         ),
         ocents(cu.cac),
     );
     push(
         "ltv",
         26,
-        "LTV and LTV : CAC",
+        t("LTV and LTV : CAC", "LTV и LTV : CAC"),
         format!(
             "{} · {}{}",
             om(cu.ltv),
@@ -407,7 +457,7 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
                 .map(|r| format!("{r:.1}"))
                 .unwrap_or_else(|| "—".into()),
             if cu.ltv_to_cac.is_some_and(|r| r < 3.0) {
-                " ! under 3"
+                t(" ! under 3", " ! меньше 3")
             } else {
                 ""
             }
@@ -417,9 +467,9 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "average_unit_price",
         29,
-        "Average unit price",
+        t("Average unit price", "Средняя цена единицы"),
         format!(
-            "{} (previous {})",
+            "{} ({prev} {})",
             om(k.average_unit_price.now),
             om(k.average_unit_price.prev)
         ),
@@ -429,13 +479,18 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "receivables",
         30,
-        "Receivables",
+        t("Receivables", "Дебиторка"),
         format!(
-            "{} outstanding · {} overdue ({} invoices, up to {} days)",
+            "{} {} · {} {} ({} {}, {} {} {})",
             m(r.outstanding),
+            t("outstanding", "к оплате"),
             m(r.overdue),
+            t("overdue", "просрочено"),
             r.overdue_invoices,
-            r.max_days_overdue
+            t("invoices", "счетов"),
+            t("up to", "до"),
+            r.max_days_overdue,
+            t("days", "дн.")
         ),
         cents(r.overdue),
     );
@@ -443,30 +498,32 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     push(
         "satisfaction",
         31,
-        "Satisfaction (1–10)",
+        t("Satisfaction (1–10)", "Удовлетворённость (1–10)"),
         format!(
-            "{} (previous {}) · {} at burnout risk",
+            "{} ({prev} {}) · {} {}",
             f(pe.satisfaction),
             f(pe.satisfaction_prev),
-            pe.burnout_risk
+            pe.burnout_risk,
+            t("at burnout risk", "в зоне выгорания")
         ),
         pe.satisfaction,
     );
     push(
         "knowledge",
         32,
-        "Product knowledge",
+        t("Product knowledge", "Знание продукта"),
         format!(
-            "{}% · {} under minimum",
+            "{}% · {} {}",
             f(pe.knowledge),
-            pe.knowledge_below_min
+            pe.knowledge_below_min,
+            t("under minimum", "ниже минимума")
         ),
         pe.knowledge,
     );
     push(
         "composite",
         33,
-        "Composite score · bonus",
+        t("Composite score · bonus", "Итоговый балл · бонус"),
         format!(
             "{} · ×{}",
             p(k.composite.score),
@@ -478,6 +535,20 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
         k.composite.score,
     );
     out
+}
+
+/// A funnel stage's name in the language.
+pub fn stage_name(stage: &str, lang: Lang) -> &str {
+    match (stage, lang) {
+        (_, Lang::En) => stage,
+        ("lead", Lang::Ru) => "лид",
+        ("qualified", Lang::Ru) => "квалиф.",
+        ("proposal", Lang::Ru) => "КП",
+        ("negotiation", Lang::Ru) => "переговоры",
+        ("won", Lang::Ru) => "победа",
+        ("lost", Lang::Ru) => "проигрыш",
+        (other, Lang::Ru) => other,
+    }
 }
 
 /// Pads `s` to `width` display columns (names in any script line up).

@@ -312,6 +312,22 @@ impl Store {
         result
     }
 
+    /// Every team, by name.
+    pub fn teams(&self) -> Result<Vec<Team>> {
+        let rows = self
+            .conn
+            .prepare_cached("SELECT id, name, parent_id FROM team ORDER BY name, id")?
+            .query_map([], |r| {
+                Ok(Team {
+                    id: r.get(0)?,
+                    name: clean_owned(r.get(1)?),
+                    parent_id: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The latest local day with a won deal or an activity, for falling back to a period
     /// that has data.
     pub fn latest_data_day(&self) -> Result<Option<NaiveDate>> {

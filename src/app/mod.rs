@@ -1,0 +1,579 @@
+//! Board state and its update loop: keys become [`Action`]s through one table
+//! ([`keys`]), `update` changes the state and says whether new figures are needed; the
+//! figures themselves arrive as whole [`Snapshot`]s from the poller ([`poller`]).
+
+pub mod keys;
+pub mod poller;
+pub mod run;
+
+use crate::format::Lang;
+use crate::kpi::{RepKpis, Report};
+use crate::model::{EntryLine, RepId, Team, TeamId, Timestamp};
+use crate::period::{Period, PeriodKind};
+use crate::ui::theme::Theme;
+use keys::Context;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+
+/// The panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Plan,
+    Funnel,
+    Cycle,
+    Activity,
+    Team,
+    Customers,
+    Alerts,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 7] = [
+        Pane::Plan,
+        Pane::Funnel,
+        Pane::Cycle,
+        Pane::Activity,
+        Pane::Team,
+        Pane::Customers,
+        Pane::Alerts,
+    ];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Pane::Plan => lang.t("Plan", "План"),
+            Pane::Funnel => lang.t("Funnel", "Воронка"),
+            Pane::Cycle => lang.t("Cycle", "Цикл"),
+            Pane::Activity => lang.t("Activity", "Активность"),
+            Pane::Team => lang.t("Team", "Команда"),
+            Pane::Customers => lang.t("Customers", "Клиенты"),
+            Pane::Alerts => lang.t("Alerts", "Сигналы"),
+        }
+    }
+
+    fn step(self, by: isize) -> Pane {
+        let n = Pane::ALL.len() as isize;
+        Pane::ALL[((self.index() as isize + by).rem_euclid(n)) as usize]
+    }
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    GoPane(usize),
+    NextPane,
+    PrevPane,
+    PrevPeriod,
+    NextPeriod,
+    CyclePeriodKind,
+    OpenTeamPicker,
+    ToggleRows,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    SortPrev,
+    SortNext,
+    SortReverse,
+    Open,
+    StartFilter,
+    Refresh,
+    Back,
+    ToggleHelp,
+    Quit,
+}
+
+/// What the leaderboards can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Revenue,
+    Attainment,
+    Projected,
+    Units,
+    Deals,
+    AverageDeal,
+    Margin,
+    Growth,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Name,
+        SortKey::Revenue,
+        SortKey::Attainment,
+        SortKey::Projected,
+        SortKey::Units,
+        SortKey::Deals,
+        SortKey::AverageDeal,
+        SortKey::Margin,
+        SortKey::Growth,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            SortKey::Name => lang.t("name", "имя"),
+            SortKey::Revenue => lang.t("revenue", "выручка"),
+            SortKey::Attainment => lang.t("attainment", "выполнение"),
+            SortKey::Projected => lang.t("projection", "прогноз"),
+            SortKey::Units => lang.t("units", "штуки"),
+            SortKey::Deals => lang.t("deals", "сделки"),
+            SortKey::AverageDeal => lang.t("average deal", "средний чек"),
+            SortKey::Margin => lang.t("margin", "маржа"),
+            SortKey::Growth => lang.t("growth", "рост"),
+        }
+    }
+
+    /// The sortable value of a row's KPIs (missing values sort last).
+    pub fn value(self, k: &crate::kpi::Kpis) -> f64 {
+        let o = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+        match self {
+            SortKey::Name => 0.0,
+            SortKey::Revenue => k.revenue.now as f64,
+            SortKey::Attainment => o(k.revenue_attainment),
+            SortKey::Projected => o(k.pace.projected_revenue.map(|v| v as f64)),
+            SortKey::Units => k.units.now as f64,
+            SortKey::Deals => k.won_deals.now as f64,
+            SortKey::AverageDeal => o(k.average_deal.now.map(|v| v as f64)),
+            SortKey::Margin => o(k.margin),
+            SortKey::Growth => o(k.growth),
+        }
+    }
+}
+
+/// A team in the picker, with its depth in the tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamEntry {
+    pub team: Team,
+    pub depth: usize,
+}
+
+/// One whole set of figures from the poller.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The request this answers.
+    pub seq: u64,
+    pub report: Report,
+    /// The whole team tree (depth-first), for the picker.
+    pub teams: Vec<TeamEntry>,
+    /// The latest entries typed into salesboard, newest first.
+    pub recent: Vec<EntryLine>,
+    /// Set when the requested period had no data and another is shown.
+    pub fallback: Option<String>,
+    /// When these figures were computed.
+    pub computed_at: Timestamp,
+}
+
+/// What the poller should compute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Request {
+    pub seq: u64,
+    pub period: Period,
+    pub team: Option<TeamId>,
+}
+
+/// An overlay over the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    Help,
+    Card { rep: RepId, scroll: u16 },
+    Picker { selected: usize },
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub theme: Theme,
+    /// File name of the database, for the header.
+    pub db_name: String,
+    pub read_only: bool,
+    pub pane: Pane,
+    pub period: Period,
+    pub team: Option<TeamId>,
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// The last error from the poller (shown in the header until the next snapshot).
+    pub error: Option<String>,
+    /// The latest request sent to the poller.
+    pub seq: u64,
+    /// Local "now", refreshed by the clock tick (render never reads the clock).
+    pub now: Timestamp,
+    pub cursor: usize,
+    pub sort: SortKey,
+    pub sort_desc: bool,
+    /// Plan pane rows per team instead of per rep.
+    pub team_rows: bool,
+    pub filter: String,
+    pub filtering: bool,
+    pub overlay: Overlay,
+    pub quit: bool,
+    /// Rows visible in the main list at the last draw (for paging).
+    pub page: usize,
+}
+
+impl App {
+    pub fn new(
+        lang: Lang,
+        theme: Theme,
+        db_name: String,
+        read_only: bool,
+        today: chrono::NaiveDate,
+        now: Timestamp,
+    ) -> App {
+        App {
+            lang,
+            theme,
+            db_name,
+            read_only,
+            pane: Pane::Plan,
+            period: Period::containing(PeriodKind::Month, today),
+            team: None,
+            snapshot: None,
+            error: None,
+            seq: 0,
+            now,
+            cursor: 0,
+            sort: SortKey::Revenue,
+            sort_desc: true,
+            team_rows: false,
+            filter: String::new(),
+            filtering: false,
+            overlay: Overlay::None,
+            quit: false,
+            page: 10,
+        }
+    }
+
+    /// The request for the current period and team (with a new sequence number).
+    pub fn request(&mut self) -> Request {
+        self.seq += 1;
+        Request {
+            seq: self.seq,
+            period: self.period,
+            team: self.team,
+        }
+    }
+
+    pub fn report(&self) -> Option<&Report> {
+        self.snapshot.as_ref().map(|s| &s.report)
+    }
+
+    /// Takes in new figures. A snapshot for an older request is still shown (better than
+    /// nothing) but does not move the period.
+    pub fn accept(&mut self, snap: Snapshot) {
+        if snap.seq == self.seq && snap.fallback.is_some() {
+            self.period = snap.report.period;
+        }
+        self.error = None;
+        self.snapshot = Some(Arc::new(snap));
+        self.clamp_cursor();
+    }
+
+    /// The reps of the current list: filtered by name and sorted by the chosen column.
+    pub fn visible_reps(&self) -> Vec<&RepKpis> {
+        let Some(r) = self.report() else {
+            return Vec::new();
+        };
+        let needle = self.filter.to_lowercase();
+        let mut reps: Vec<&RepKpis> = r
+            .reps
+            .iter()
+            .filter(|x| {
+                needle.is_empty()
+                    || x.rep.name.to_lowercase().contains(&needle)
+                    || x.team.to_lowercase().contains(&needle)
+            })
+            .collect();
+        self.sort_rows(&mut reps, |x| (&x.rep.name, &x.kpis));
+        reps
+    }
+
+    /// Teams of the current scope, filtered and sorted like reps (for the Plan pane's team rows).
+    pub fn visible_teams(&self) -> Vec<&crate::kpi::TeamKpis> {
+        let Some(r) = self.report() else {
+            return Vec::new();
+        };
+        let needle = self.filter.to_lowercase();
+        let mut teams: Vec<&crate::kpi::TeamKpis> = r
+            .teams
+            .iter()
+            .filter(|t| needle.is_empty() || t.team.name.to_lowercase().contains(&needle))
+            .collect();
+        if self.sort != SortKey::Name {
+            self.sort_rows(&mut teams, |t| (&t.team.name, &t.kpis));
+        }
+        teams
+    }
+
+    fn sort_rows<T>(&self, rows: &mut [T], key: impl Fn(&T) -> (&String, &crate::kpi::Kpis)) {
+        let s = self.sort;
+        rows.sort_by(|a, b| {
+            let (na, ka) = key(a);
+            let (nb, kb) = key(b);
+            let ord = if s == SortKey::Name {
+                na.cmp(nb)
+            } else {
+                s.value(ka).total_cmp(&s.value(kb)).then_with(|| nb.cmp(na))
+            };
+            if self.sort_desc == (s != SortKey::Name) {
+                ord.reverse()
+            } else {
+                ord
+            }
+        });
+    }
+
+    /// How many rows the current pane's list has.
+    pub fn list_len(&self) -> usize {
+        match self.pane {
+            Pane::Alerts => self.visible_alerts().len(),
+            Pane::Plan if self.team_rows => self.visible_teams().len(),
+            _ => self.visible_reps().len(),
+        }
+    }
+
+    /// Alerts filtered by rep name.
+    pub fn visible_alerts(&self) -> Vec<&crate::kpi::Alert> {
+        let Some(r) = self.report() else {
+            return Vec::new();
+        };
+        let needle = self.filter.to_lowercase();
+        r.alerts
+            .iter()
+            .filter(|a| {
+                needle.is_empty()
+                    || a.rep
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(&needle))
+                    || a.message.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    fn clamp_cursor(&mut self) {
+        let n = self.list_len();
+        self.cursor = self.cursor.min(n.saturating_sub(1));
+    }
+
+    /// The keys' context right now.
+    pub fn context(&self) -> Context {
+        match self.overlay {
+            Overlay::None => Context::Board,
+            Overlay::Help => Context::Help,
+            Overlay::Card { .. } => Context::Card,
+            Overlay::Picker { .. } => Context::Picker,
+        }
+    }
+
+    /// Handles a key; returns true when the figures must be recomputed.
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        if self.filtering {
+            match key.code {
+                KeyCode::Esc => {
+                    self.filter.clear();
+                    self.filtering = false;
+                }
+                KeyCode::Enter => self.filtering = false,
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.quit = true
+                }
+                KeyCode::Char(c)
+                    if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+                {
+                    if self.filter.chars().count() < 40 {
+                        self.filter.push(c);
+                    }
+                }
+                _ => {}
+            }
+            self.cursor = 0;
+            return false;
+        }
+        match keys::action_for(key, self.context()) {
+            Some(a) => self.update(a),
+            None => false,
+        }
+    }
+
+    /// Applies an action; returns true when the figures must be recomputed.
+    pub fn update(&mut self, action: Action) -> bool {
+        let len = self.list_len();
+        let page = self.page.max(1);
+        match (&mut self.overlay, action) {
+            (_, Action::Quit) => self.quit = true,
+            (Overlay::Help, Action::ToggleHelp | Action::Back) => self.overlay = Overlay::None,
+            (Overlay::Help, _) => {}
+            (Overlay::Picker { selected }, a) => {
+                let n = self.snapshot.as_ref().map(|s| s.teams.len()).unwrap_or(0) + 1;
+                match a {
+                    Action::Down => *selected = (*selected + 1).min(n - 1),
+                    Action::Up => *selected = selected.saturating_sub(1),
+                    Action::Top => *selected = 0,
+                    Action::Bottom => *selected = n - 1,
+                    Action::PageDown => *selected = (*selected + page).min(n - 1),
+                    Action::PageUp => *selected = selected.saturating_sub(page),
+                    Action::Back => self.overlay = Overlay::None,
+                    Action::Open => {
+                        // Entry 0 is "all teams"; then the tree.
+                        let pick = *selected;
+                        self.team = if pick == 0 {
+                            None
+                        } else {
+                            self.snapshot
+                                .as_ref()
+                                .and_then(|s| s.teams.get(pick - 1))
+                                .map(|t| t.team.id)
+                        };
+                        self.overlay = Overlay::None;
+                        self.cursor = 0;
+                        return true;
+                    }
+                    _ => {}
+                }
+            }
+            (Overlay::Card { scroll, .. }, a) => match a {
+                Action::Back => self.overlay = Overlay::None,
+                Action::ToggleHelp => self.overlay = Overlay::Help,
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::PageDown => *scroll = scroll.saturating_add(page as u16),
+                Action::PageUp => *scroll = scroll.saturating_sub(page as u16),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = u16::MAX / 2,
+                _ => {}
+            },
+            (Overlay::None, a) => match a {
+                Action::GoPane(i) => self.switch(Pane::ALL.get(i).copied().unwrap_or(self.pane)),
+                Action::NextPane => self.switch(self.pane.step(1)),
+                Action::PrevPane => self.switch(self.pane.step(-1)),
+                Action::PrevPeriod => {
+                    self.period = self.period.prev();
+                    return true;
+                }
+                Action::NextPeriod => {
+                    self.period = self.period.next();
+                    return true;
+                }
+                Action::CyclePeriodKind => {
+                    // Anchor on today when it is inside the shown period, else on its start.
+                    let today = crate::period::local_day(&chrono::Local, self.now);
+                    let anchor = if self.period.contains(today) {
+                        today
+                    } else {
+                        self.period.start
+                    };
+                    self.period = Period::containing(self.period.kind.cycle(), anchor);
+                    return true;
+                }
+                Action::OpenTeamPicker => {
+                    let selected = self
+                        .team
+                        .and_then(|t| {
+                            self.snapshot
+                                .as_ref()?
+                                .teams
+                                .iter()
+                                .position(|e| e.team.id == t)
+                        })
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
+                    self.overlay = Overlay::Picker { selected };
+                }
+                Action::ToggleRows => {
+                    self.team_rows = !self.team_rows;
+                    self.cursor = 0;
+                }
+                Action::Down => self.cursor = (self.cursor + 1).min(len.saturating_sub(1)),
+                Action::Up => self.cursor = self.cursor.saturating_sub(1),
+                Action::Top => self.cursor = 0,
+                Action::Bottom => self.cursor = len.saturating_sub(1),
+                Action::PageDown => self.cursor = (self.cursor + page).min(len.saturating_sub(1)),
+                Action::PageUp => self.cursor = self.cursor.saturating_sub(page),
+                Action::SortNext | Action::SortPrev => {
+                    let all = SortKey::ALL;
+                    let i = all.iter().position(|s| *s == self.sort).unwrap_or(0) as isize;
+                    let by = if a == Action::SortNext { 1 } else { -1 };
+                    self.sort = all[((i + by).rem_euclid(all.len() as isize)) as usize];
+                    self.sort_desc = self.sort != SortKey::Name;
+                }
+                Action::SortReverse => self.sort_desc = !self.sort_desc,
+                Action::Open => {
+                    let rep = match self.pane {
+                        Pane::Alerts => self
+                            .visible_alerts()
+                            .get(self.cursor)
+                            .and_then(|a| a.rep_id),
+                        Pane::Plan if self.team_rows => {
+                            // Enter on a team narrows the board to it.
+                            if let Some(t) = self.visible_teams().get(self.cursor) {
+                                self.team = Some(t.team.id);
+                                self.team_rows = false;
+                                self.cursor = 0;
+                                return true;
+                            }
+                            None
+                        }
+                        _ => self.visible_reps().get(self.cursor).map(|r| r.rep.id),
+                    };
+                    if let Some(rep) = rep {
+                        self.overlay = Overlay::Card { rep, scroll: 0 };
+                    }
+                }
+                Action::StartFilter => {
+                    self.filtering = true;
+                    self.cursor = 0;
+                }
+                Action::Refresh => return true,
+                Action::Back => {
+                    if !self.filter.is_empty() {
+                        self.filter.clear();
+                    } else if self.team.is_some() {
+                        // Esc climbs the team tree: team → its parent → all.
+                        self.team = self.team.and_then(|t| {
+                            self.snapshot
+                                .as_ref()?
+                                .teams
+                                .iter()
+                                .find(|e| e.team.id == t)?
+                                .team
+                                .parent_id
+                        });
+                        self.cursor = 0;
+                        return true;
+                    }
+                }
+                Action::ToggleHelp => self.overlay = Overlay::Help,
+                Action::Quit => self.quit = true,
+            },
+        }
+        false
+    }
+
+    fn switch(&mut self, pane: Pane) {
+        if pane != self.pane {
+            self.pane = pane;
+            self.cursor = 0;
+        }
+    }
+
+    /// The name of the selected team, or None for the whole company.
+    pub fn team_name(&self) -> Option<&str> {
+        let t = self.team?;
+        self.snapshot
+            .as_ref()?
+            .teams
+            .iter()
+            .find(|e| e.team.id == t)
+            .map(|e| e.team.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests;

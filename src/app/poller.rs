@@ -1,0 +1,140 @@
+//! The background poller: its own read connection on its own thread. It recomputes the
+//! figures when the board asks (new period or team) and when another process changed the
+//! file (`PRAGMA data_version`), and sends each result as one whole [`Snapshot`].
+//! Nothing here runs on the draw path.
+
+use super::{Request, Snapshot, TeamEntry};
+use crate::engine;
+use crate::store::{Access, Store};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What the poller reports.
+#[derive(Debug)]
+pub enum Message {
+    Snapshot(Box<Snapshot>),
+    Error(String),
+}
+
+/// How many recent entries the Activity pane lists.
+const RECENT: usize = 40;
+
+/// Runs until the request channel closes. `today` is asked each round so a board left
+/// open overnight moves to the new day.
+pub fn run(
+    path: PathBuf,
+    access: Access,
+    interval: Duration,
+    requests: Receiver<Request>,
+    out: UnboundedSender<Message>,
+    today: fn() -> chrono::NaiveDate,
+) {
+    let mut store: Option<Store> = None;
+    let mut current: Option<Request> = None;
+    let mut seen_version: Option<i64> = None;
+    let mut seen_day = today();
+    loop {
+        let mut force = false;
+        match requests.recv_timeout(interval) {
+            Ok(r) => {
+                // Only the latest of a burst of requests matters.
+                current = Some(requests.try_iter().last().unwrap_or(r));
+                force = true;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let Some(req) = current else { continue };
+        if store.is_none() {
+            match Store::open(&path, access) {
+                Ok(s) => store = Some(s),
+                Err(e) => {
+                    if out.send(Message::Error(e.to_string())).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            }
+        }
+        let Some(s) = store.as_mut() else { continue };
+        let version = match s.data_version() {
+            Ok(v) => v,
+            Err(e) => {
+                store = None;
+                if out.send(Message::Error(e.to_string())).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let day = today();
+        if !force && seen_version == Some(version) && day == seen_day {
+            continue;
+        }
+        if seen_version.is_some() && seen_version != Some(version) {
+            // Someone may have changed the settings (currency, thresholds).
+            let _ = s.reload_settings();
+        }
+        seen_version = Some(version);
+        seen_day = day;
+        let msg = match compute(s, req, day) {
+            Ok(snap) => Message::Snapshot(Box::new(snap)),
+            Err(e) => Message::Error(e.to_string()),
+        };
+        if out.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// One snapshot for a request.
+pub fn compute(
+    store: &Store,
+    req: Request,
+    today: chrono::NaiveDate,
+) -> crate::store::Result<Snapshot> {
+    let chosen = engine::choose_period(store, req.period)?;
+    let teams = store.teams()?;
+    let team_name = req
+        .team
+        .and_then(|t| teams.iter().find(|x| x.id == t))
+        .map(|t| format!("#{}", t.id));
+    let report = engine::build(store, chosen.period, today, team_name.as_deref(), None)?;
+    Ok(Snapshot {
+        seq: req.seq,
+        report,
+        teams: tree(&teams),
+        recent: store.recent_entries(RECENT)?,
+        fallback: chosen.fallback,
+        computed_at: chrono::Utc::now().timestamp(),
+    })
+}
+
+/// The team tree depth-first, children by name.
+fn tree(teams: &[crate::model::Team]) -> Vec<TeamEntry> {
+    let mut out = Vec::new();
+    let ids: std::collections::HashSet<_> = teams.iter().map(|t| t.id).collect();
+    let mut stack: Vec<(&crate::model::Team, usize)> = teams
+        .iter()
+        .filter(|t| t.parent_id.is_none_or(|p| !ids.contains(&p)))
+        .rev()
+        .map(|t| (t, 0))
+        .collect();
+    while let Some((t, depth)) = stack.pop() {
+        out.push(TeamEntry {
+            team: t.clone(),
+            depth,
+        });
+        if depth < 32 {
+            let mut kids: Vec<&crate::model::Team> =
+                teams.iter().filter(|c| c.parent_id == Some(t.id)).collect();
+            kids.sort_by(|a, b| a.name.cmp(&b.name));
+            for k in kids.into_iter().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+    }
+    out
+}

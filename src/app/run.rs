@@ -1,0 +1,186 @@
+//! The board's main loop: one thread reads the terminal, the poller thread computes, and
+//! a tokio select over keys, snapshots, signals and a minute clock decides when to draw.
+//! The screen is drawn only when something changed; ratatui then writes only the cells
+//! that differ, so an idle board writes nothing.
+
+use super::poller::{self, Message};
+use super::{App, Overlay};
+use crate::format::Lang;
+use crate::store::{Access, Store, StoreError};
+use crate::ui::{self, theme::Theme};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+/// How the board was asked to run.
+pub struct Options {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub poll: Duration,
+    /// Wallboard mode: move to the next pane every this often.
+    pub rotate: Option<Duration>,
+    /// Open read-only even when the file is writable.
+    pub read_only: bool,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Opens the database the way the board will use it: writable when possible (which also
+/// upgrades an older schema), read-only with a banner when the file or its directory is
+/// not writable for this user.
+pub fn open_store(path: &Path, read_only: bool) -> Result<(Store, Access), StoreError> {
+    if read_only {
+        return Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly));
+    }
+    match Store::open(path, Access::ReadWrite) {
+        Ok(s) => Ok((s, Access::ReadWrite)),
+        Err(StoreError::ReadOnly(_)) => {
+            Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly))
+        }
+        Err(StoreError::Other(m)) if m.contains("permission") || m.contains("cannot open") => {
+            Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs the board until the user quits. Errors before the terminal is taken over are
+/// returned (and printed by the caller) so a bad database never leaves a broken screen.
+pub fn run(opts: Options) -> Result<(), String> {
+    let (store, access) = open_store(&opts.path, opts.read_only).map_err(|e| e.to_string())?;
+    drop(store);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    rt.block_on(main_loop(opts, access))
+}
+
+async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
+    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+
+    let db_name = opts
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| opts.path.display().to_string());
+    let now = chrono::Utc::now().timestamp();
+    let mut app = App::new(
+        opts.lang,
+        Theme::from_env(),
+        crate::text::clean_owned(db_name),
+        access == Access::ReadOnly,
+        today(),
+        now,
+    );
+
+    // The poller.
+    let (req_tx, req_rx) = std::sync::mpsc::channel();
+    let (snap_tx, mut snap_rx) = mpsc::unbounded_channel::<Message>();
+    let path = opts.path.clone();
+    let interval = opts.poll;
+    std::thread::Builder::new()
+        .name("poller".into())
+        .spawn(move || poller::run(path, access, interval, req_rx, snap_tx, today))
+        .map_err(|e| e.to_string())?;
+    let _ = req_tx.send(app.request());
+
+    // Terminal events on their own thread (crossterm's reader blocks).
+    let (ev_tx, mut ev_rx) = mpsc::unbounded_channel::<Event>();
+    std::thread::Builder::new()
+        .name("terminal".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if ev_tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+
+    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    // First frame first: draw before the first figures arrive.
+    let mut dirty = true;
+    let mut rotate = opts.rotate.map(|d| {
+        let mut i = tokio::time::interval(d);
+        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        i
+    });
+    if let Some(r) = rotate.as_mut() {
+        r.tick().await; // the first tick fires at once
+    }
+    let result = loop {
+        if dirty {
+            if let Err(e) = terminal.draw(|f| ui::draw(f, &mut app)) {
+                break Err(format!("cannot draw: {e}"));
+            }
+            dirty = false;
+        }
+        if app.quit {
+            break Ok(());
+        }
+        let until_minute = 60 - (chrono::Utc::now().timestamp().rem_euclid(60)) as u64;
+        tokio::select! {
+            ev = ev_rx.recv() => {
+                let Some(ev) = ev else { break Ok(()) };
+                let mut refetch = handle(&mut app, ev);
+                // Coalesce a burst (typing, key repeat, resize storms) into one frame.
+                while let Ok(ev) = ev_rx.try_recv() {
+                    refetch |= handle(&mut app, ev);
+                }
+                if refetch {
+                    let _ = req_tx.send(app.request());
+                }
+                dirty = true;
+            }
+            msg = snap_rx.recv() => {
+                let Some(mut msg) = msg else { break Err("the background reader stopped".into()) };
+                while let Ok(next) = snap_rx.try_recv() {
+                    msg = next;
+                }
+                match msg {
+                    Message::Snapshot(s) => app.accept(*s),
+                    Message::Error(e) => app.error = Some(e),
+                }
+                dirty = true;
+            }
+            _ = tokio::time::sleep(Duration::from_secs(until_minute)) => {
+                // The header clock shows minutes: one repaint a minute at most.
+                app.now = chrono::Utc::now().timestamp();
+                dirty = true;
+            }
+            _ = async { if let Some(r) = rotate.as_mut() { r.tick().await; } else { std::future::pending::<()>().await } } => {
+                if app.overlay == Overlay::None && !app.filtering {
+                    app.update(super::Action::NextPane);
+                    dirty = true;
+                }
+            }
+            _ = hangup.recv() => {
+                // The SSH link is gone: the terminal is dead, touching it would fail or
+                // hang. Nothing is being written; leave at once.
+                std::process::exit(129);
+            }
+            _ = terminate.recv() => break Ok(()),
+            _ = interrupt.recv() => break Ok(()),
+        }
+    };
+    ratatui::restore();
+    result
+}
+
+/// Applies one terminal event; returns true when figures must be recomputed.
+fn handle(app: &mut App, ev: Event) -> bool {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            app.now = chrono::Utc::now().timestamp();
+            app.on_key(k)
+        }
+        _ => false, // resize and focus: just redraw
+    }
+}

@@ -1,0 +1,378 @@
+//! Rendering: a pure function of [`App`]. One module per pane; the frame (header, tabs,
+//! footer), overlays (help, team picker, rep card) and the "too small" notice live here.
+
+mod activity;
+mod alerts;
+mod card;
+mod customers;
+mod cycle;
+mod funnel;
+mod plan;
+mod team;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::keys;
+use crate::app::{App, Overlay, Pane};
+use crate::format::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+/// The smallest terminal the board lays out for; below it a notice is shown instead.
+pub const MIN_WIDTH: u16 = 64;
+pub const MIN_HEIGHT: u16 = 18;
+
+/// Draws the whole board.
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area, app.lang);
+        return;
+    }
+    let banner = banner(app);
+    let [header, banner_area, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(banner.is_some())),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, app);
+    if let Some(line) = banner {
+        f.render_widget(Paragraph::new(line), banner_area);
+    }
+    draw_tabs(f, tabs, app);
+    if app.report().is_none() {
+        let msg = match &app.error {
+            Some(e) => format!(
+                "{} {e}",
+                app.lang
+                    .t("Cannot read the figures:", "Не удалось получить данные:")
+            ),
+            None => app
+                .lang
+                .t("Loading the figures…", "Загрузка данных…")
+                .to_string(),
+        };
+        f.render_widget(
+            Paragraph::new(msg)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            centered(body, body.width, 3),
+        );
+    } else {
+        match app.pane {
+            Pane::Plan => plan::draw(f, body, app),
+            Pane::Funnel => funnel::draw(f, body, app),
+            Pane::Cycle => cycle::draw(f, body, app),
+            Pane::Activity => activity::draw(f, body, app),
+            Pane::Team => team::draw(f, body, app),
+            Pane::Customers => customers::draw(f, body, app),
+            Pane::Alerts => alerts::draw(f, body, app),
+        }
+    }
+    draw_footer(f, footer, app);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => draw_help(f, body, app),
+        Overlay::Picker { selected } => draw_picker(f, body, app, *selected),
+        Overlay::Card { rep, scroll } => card::draw(f, body, app, *rep, *scroll),
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect, lang: Lang) {
+    let text = format!(
+        "{} {}×{} ({} {MIN_WIDTH}×{MIN_HEIGHT})",
+        lang.t("Terminal too small:", "Окно слишком мало:"),
+        area.width,
+        area.height,
+        lang.t("need", "нужно")
+    );
+    let height = 3.min(area.height);
+    f.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        centered(area, area.width, height),
+    );
+}
+
+/// A `width`×`height` rectangle in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// The period as people say it: `November 2026`, `Q4 2026`, `week 48`, `20 Nov 2026`.
+pub fn period_label(app: &App) -> String {
+    use crate::period::PeriodKind as K;
+    let p = app.period;
+    let lang = app.lang;
+    match p.kind {
+        K::Month => format!(
+            "{} {}",
+            month_name(p.start.format("%m").to_string().parse().unwrap_or(1), lang),
+            p.start.format("%Y")
+        ),
+        K::Quarter => format!(
+            "{} {}",
+            p.label().split('-').nth(1).unwrap_or(""),
+            p.start.format("%Y")
+        )
+        .replace('Q', lang.t("Q", "К")),
+        K::Week => format!(
+            "{} {} ({}–{})",
+            lang.t("week", "неделя"),
+            p.start.format("%V"),
+            p.start.format("%d.%m"),
+            p.last_day().format("%d.%m")
+        ),
+        K::Day => p.start.format("%d.%m.%Y").to_string(),
+        K::Range => format!(
+            "{}–{}",
+            p.start.format("%d.%m.%Y"),
+            p.last_day().format("%d.%m.%Y")
+        ),
+    }
+}
+
+fn month_name(m: u32, lang: Lang) -> &'static str {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const RU: [&str; 12] = [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ];
+    let i = (m.clamp(1, 12) - 1) as usize;
+    lang.t(EN[i], RU[i])
+}
+
+fn local_hms(at: i64, fmt: &str) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&chrono::Local).format(fmt).to_string())
+        .unwrap_or_default()
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let team = app
+        .team_name()
+        .unwrap_or(lang.t("all teams", "все команды"));
+    let left = format!(
+        " {}{} · {} · {}{}",
+        if area.width >= 100 {
+            "salesboard · "
+        } else {
+            ""
+        },
+        app.db_name,
+        period_label(app),
+        team,
+        if app.read_only {
+            lang.t(" · READ-ONLY", " · ТОЛЬКО ЧТЕНИЕ")
+        } else {
+            ""
+        }
+    );
+    let updated = match &app.snapshot {
+        Some(s) => format!(
+            "{} {}",
+            lang.t("updated", "обновлено"),
+            local_hms(s.computed_at, "%H:%M:%S")
+        ),
+        None => lang.t("loading…", "загрузка…").to_string(),
+    };
+    let right = format!("{updated} · {} ", local_hms(app.now, "%H:%M"));
+    let width = area.width as usize;
+    let right_w = unicode_width::UnicodeWidthStr::width(right.as_str());
+    let left = widgets::fit(&left, width.saturating_sub(right_w + 1));
+    let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()) + right_w);
+    let line = Line::from(vec![
+        Span::raw(left),
+        Span::raw(" ".repeat(pad)),
+        Span::raw(right),
+    ])
+    .style(t.header);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// One line under the header when something needs saying: an error, a fallback period.
+fn banner(app: &App) -> Option<Line<'static>> {
+    let t = &app.theme;
+    if let Some(e) = &app.error {
+        return Some(Line::styled(
+            format!(" ! {}", crate::text::clean(e)),
+            t.banner,
+        ));
+    }
+    let fallback = app.snapshot.as_ref().and_then(|s| s.fallback.as_ref())?;
+    let text = match app.lang {
+        Lang::En => format!(" ! {fallback}"),
+        Lang::Ru => format!(
+            " ! нет данных за выбранный период; показан {}",
+            app.period.label()
+        ),
+    };
+    Some(Line::styled(text, t.warn))
+}
+
+fn draw_tabs(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let wide = area.width >= 100;
+    let mut spans = Vec::new();
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        let alerts = if *p == Pane::Alerts {
+            app.report()
+                .map(|r| format!(" {}", r.alerts.len()))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let title = p.title(app.lang);
+        let title = if wide || *p == app.pane {
+            title.to_string()
+        } else {
+            widgets::fit(title, 6)
+        };
+        let text = format!(" {}:{title}{alerts} ", i + 1);
+        spans.push(Span::styled(
+            text,
+            if *p == app.pane { t.tab_active } else { t.tab },
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let lang = app.lang;
+    let mut spans = Vec::new();
+    if app.filtering {
+        spans.push(Span::styled(format!(" / {}▏", app.filter), t.key));
+        spans.push(Span::raw(format!(
+            "  Enter {} · Esc {}",
+            lang.t("keep", "оставить"),
+            lang.t("clear", "сбросить")
+        )));
+    } else {
+        if !app.filter.is_empty() {
+            spans.push(Span::styled(format!(" /{} ", app.filter), t.warn));
+        }
+        // Hints in the table's order of importance, as many as fit.
+        let mut used: usize = spans
+            .iter()
+            .map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref()))
+            .sum();
+        for (key, what) in keys::hints(app.context(), lang) {
+            let w = unicode_width::UnicodeWidthStr::width(key)
+                + unicode_width::UnicodeWidthStr::width(what)
+                + 3;
+            if used + w > area.width as usize {
+                break;
+            }
+            used += w;
+            spans.push(Span::styled(format!(" {key}"), t.key));
+            spans.push(Span::raw(format!(" {what} ")));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn overlay_block<'a>(title: &'a str, app: &App) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), app.theme.title))
+}
+
+fn draw_help(f: &mut Frame, body: Rect, app: &App) {
+    let lang = app.lang;
+    let entries = keys::help(lang);
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| unicode_width::UnicodeWidthStr::width(k.as_str()))
+        .max()
+        .unwrap_or(4);
+    let mut lines: Vec<Line> = entries
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<key_w$}  "), app.theme.key),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        lang.t(
+            "Figures refresh by themselves when anyone writes to the database.",
+            "Данные обновляются сами, когда кто-то пишет в базу.",
+        ),
+        app.theme.dim,
+    ));
+    let area = centered(body, 64, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).block(overlay_block(lang.t("Keys", "Клавиши"), app)),
+        area,
+    );
+}
+
+fn draw_picker(f: &mut Frame, body: Rect, app: &App, selected: usize) {
+    let lang = app.lang;
+    let mut items = vec![ListItem::new(
+        lang.t("All teams", "Все команды").to_string(),
+    )];
+    if let Some(s) = &app.snapshot {
+        for e in &s.teams {
+            items.push(ListItem::new(format!(
+                "{}{}",
+                "  ".repeat(e.depth + 1),
+                e.team.name
+            )));
+        }
+    }
+    let height = (items.len() as u16 + 2).min(body.height);
+    let area = centered(body, 40, height);
+    let mut state = ListState::default().with_selected(Some(selected));
+    f.render_widget(Clear, area);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(overlay_block(lang.t("Team", "Команда"), app))
+            .highlight_style(app.theme.selected)
+            .highlight_symbol("› "),
+        area,
+        &mut state,
+    );
+}

@@ -1,0 +1,211 @@
+//! Small shared pieces: the attainment gauge with its pace marker, trend arrows, flags,
+//! sparklines, and width-aware text fitting.
+
+use super::theme::Theme;
+use crate::format::{self, Lang};
+use crate::model::Money;
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// A one-line gauge `width` cells wide: the filled share is `ratio` (capped at the width),
+/// `│` marks where the pace says it should be by now; followed by the percentage.
+/// Meaning survives without colour: the fill, the marker and the `!` when behind.
+pub fn gauge(ratio: Option<f64>, pace: Option<f64>, width: usize, theme: &Theme) -> Line<'static> {
+    let pct = format::percent(ratio);
+    let bar = width.saturating_sub(5).max(1);
+    let Some(r) = ratio.filter(|r| r.is_finite()) else {
+        return Line::from(vec![
+            Span::styled("·".repeat(bar), theme.dim),
+            Span::raw(format!("{pct:>5}")),
+        ]);
+    };
+    let filled = ((r.clamp(0.0, 1.0)) * bar as f64).round() as usize;
+    let marker = pace
+        .filter(|p| p.is_finite() && *p > 0.0)
+        .map(|p| ((p.clamp(0.0, 1.0)) * bar as f64).round() as usize);
+    let behind = pace.is_some_and(|p| r < p);
+    let mut spans = Vec::new();
+    let fill_style = if r >= 1.0 {
+        theme.gauge_over
+    } else {
+        theme.gauge
+    };
+    for i in 0..bar {
+        let is_marker = marker.is_some_and(|m| m.min(bar - 1) == i && m > 0);
+        let (ch, style) = if is_marker {
+            ("│", theme.pace)
+        } else if i < filled {
+            ("█", fill_style)
+        } else {
+            ("·", theme.dim)
+        };
+        spans.push(Span::styled(ch, style));
+    }
+    let label = if behind {
+        format!("!{pct:>4}")
+    } else {
+        format!("{pct:>5}")
+    };
+    spans.push(Span::styled(
+        label,
+        if behind { theme.bad } else { theme.base },
+    ));
+    merge(spans)
+}
+
+/// Joins neighbouring spans of one style (fewer spans, same cells).
+fn merge(spans: Vec<Span<'static>>) -> Line<'static> {
+    let mut out: Vec<Span<'static>> = Vec::new();
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if last.style == s.style => {
+                let mut t = last.content.to_string();
+                t.push_str(&s.content);
+                last.content = t.into();
+            }
+            _ => out.push(s),
+        }
+    }
+    Line::from(out)
+}
+
+/// `▲12%` (good when up) or `▼3%`, or "—".
+pub fn trend(change: Option<f64>, up_is_good: bool, theme: &Theme) -> Span<'static> {
+    let text = format::change(change);
+    let style = match change {
+        Some(c) if c > 0.0005 => {
+            if up_is_good {
+                theme.good
+            } else {
+                theme.bad
+            }
+        }
+        Some(c) if c < -0.0005 => {
+            if up_is_good {
+                theme.bad
+            } else {
+                theme.good
+            }
+        }
+        _ => theme.dim,
+    };
+    Span::styled(text, style)
+}
+
+/// A warning flag that reads without colour.
+pub fn flag(on: bool, theme: &Theme) -> Span<'static> {
+    if on {
+        Span::styled("!", theme.bad)
+    } else {
+        Span::raw(" ")
+    }
+}
+
+/// `▁▂▄█` for a series (scaled between its own min and max), or "—".
+pub fn spark(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return "—".into();
+    }
+    let (lo, hi) = v
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(*x), b.max(*x))
+        });
+    v.iter()
+        .map(|x| {
+            if hi - lo < 1e-9 {
+                BARS[3]
+            } else {
+                BARS[(((x - lo) / (hi - lo)) * 7.0).round() as usize]
+            }
+        })
+        .collect()
+}
+
+/// Cuts `s` to at most `width` display columns, ending in `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Money for a cell.
+pub fn money(v: Money, currency: &str, lang: Lang) -> String {
+    format::money(v, currency, lang)
+}
+
+/// Optional money for a cell, "—" when missing.
+pub fn omoney(v: Option<Money>, currency: &str, lang: Lang) -> String {
+    v.map(|v| format::money(v, currency, lang))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// Money in a compact form for narrow columns: `₽1.2M`, `₽830K` (en) / `1,2 млн ₽` (ru).
+pub fn money_short(v: Money, currency: &str, lang: Lang) -> String {
+    let units = v as f64 / 100.0;
+    let sym = format::currency_symbol(currency);
+    let (n, suffix_en, suffix_ru) = if units.abs() >= 1e9 {
+        (units / 1e9, "B", " млрд")
+    } else if units.abs() >= 1e6 {
+        (units / 1e6, "M", " млн")
+    } else if units.abs() >= 1e3 {
+        (units / 1e3, "K", " тыс")
+    } else {
+        return format::money(v, currency, lang);
+    };
+    match lang {
+        Lang::En => format!("{sym}{n:.1}{suffix_en}"),
+        Lang::Ru => format!(
+            "{}{suffix_ru}\u{a0}{sym}",
+            format!("{n:.1}").replace('.', ",")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn gauge_shows_fill_pace_and_warning_without_colour() {
+        let t = Theme::plain();
+        let g = text(&gauge(Some(0.5), Some(0.75), 15, &t));
+        assert_eq!(g, "█████···│·! 50%");
+        assert_eq!(g.width(), 15);
+        let ok = text(&gauge(Some(1.2), Some(0.5), 15, &t));
+        assert!(ok.ends_with(" 120%") && !ok.contains('!'));
+        assert_eq!(text(&gauge(None, None, 10, &t)), "·····    —");
+    }
+
+    #[test]
+    fn sparks_fits_and_short_money() {
+        assert_eq!(spark(&[1.0, 8.0]), "▁█");
+        assert_eq!(spark(&[5.0, 5.0]), "▄▄");
+        assert_eq!(spark(&[]), "—");
+        assert_eq!(fit("Александра Константинова", 10), "Александр…");
+        assert_eq!(fit("王小明王小明", 7), "王小明…");
+        assert_eq!(money_short(123_456_700, "RUB", Lang::En), "₽1.2M");
+        assert_eq!(money_short(83_000_000, "RUB", Lang::Ru), "830,0 тыс\u{a0}₽");
+        assert_eq!(trend(Some(0.1), true, &Theme::plain()).content, "▲10%");
+    }
+}

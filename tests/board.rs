@@ -1,0 +1,78 @@
+//! Snapshot tests of the frame, the Plan pane, the overlays and the rep card, at 80×24 and
+//! 160×48, in English and Russian; the "too small" notice; no panic at any size.
+
+mod common;
+use common::*;
+use salesboard::app::{Action, Pane};
+use salesboard::format::Lang;
+
+#[test]
+fn plan_80x24_en() {
+    insta::assert_snapshot!(render(&app(Pane::Plan, Lang::En), 80, 24));
+}
+
+#[test]
+fn plan_160x48_en() {
+    insta::assert_snapshot!(render(&app(Pane::Plan, Lang::En), 160, 48));
+}
+
+#[test]
+fn plan_80x24_ru() {
+    insta::assert_snapshot!(render(&app(Pane::Plan, Lang::Ru), 80, 24));
+}
+
+#[test]
+fn plan_team_rows_sorted_by_attainment() {
+    let mut a = app(Pane::Plan, Lang::En);
+    a.update(Action::ToggleRows);
+    a.update(Action::SortNext);
+    insta::assert_snapshot!(render(&a, 100, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = app(Pane::Plan, Lang::En);
+    a.update(Action::ToggleHelp);
+    insta::assert_snapshot!(render(&a, 80, 30));
+}
+
+#[test]
+fn team_picker() {
+    let mut a = app(Pane::Plan, Lang::Ru);
+    a.update(Action::OpenTeamPicker);
+    a.update(Action::Down);
+    insta::assert_snapshot!(render(&a, 80, 24));
+}
+
+#[test]
+fn too_small_notice() {
+    let a = app(Pane::Plan, Lang::En);
+    let screen = render(&a, 40, 10);
+    assert!(screen.contains("Terminal too small: 40×10"), "{screen}");
+    insta::assert_snapshot!(screen);
+    assert!(render(&app(Pane::Plan, Lang::Ru), 30, 8).contains("Окно слишком мало"));
+}
+
+#[test]
+fn no_panic_at_any_size_in_any_pane() {
+    for pane in Pane::ALL {
+        let mut a = app(pane, Lang::En);
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (3, 2),
+            (20, 5),
+            (63, 17),
+            (64, 18),
+            (70, 20),
+            (81, 25),
+            (120, 30),
+            (250, 80),
+        ] {
+            render(&a, w, h);
+        }
+        a.update(Action::Open);
+        render(&a, 64, 18);
+        render(&a, 200, 60);
+    }
+}
