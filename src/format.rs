@@ -112,6 +112,15 @@ pub fn decimal(v: Option<f64>) -> String {
     }
 }
 
+/// A number with one decimal in the language's style (`2.5` / `2,5`), or "—".
+pub fn decimal_in(v: Option<f64>, lang: Lang) -> String {
+    let s = decimal(v);
+    match lang {
+        Lang::En => s,
+        Lang::Ru => s.replace('.', ","),
+    }
+}
+
 /// A local date and time: `2026-11-20 14:30`.
 pub fn local_time(at: Timestamp) -> String {
     chrono::DateTime::from_timestamp(at, 0)
@@ -147,5 +156,7 @@ mod tests {
         assert_eq!(change(Some(0.0)), "=0%");
         assert_eq!(change(None), "—");
         assert_eq!(decimal(Some(2.26)), "2.3");
+        assert_eq!(decimal_in(Some(2.26), Lang::Ru), "2,3");
+        assert_eq!(decimal_in(None, Lang::Ru), "—");
     }
 }

@@ -44,7 +44,7 @@ pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
     let om = |v: Option<i64>| v.map(m).unwrap_or_else(|| "—".into());
     let p = format::percent;
     let n = |v: i64| format::group(v, lang);
-    let f = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into());
+    let f = |v: Option<f64>| format::decimal_in(v, lang);
     let t = |en: &'static str, ru: &'static str| lang.t(en, ru);
     let (of, prev, yes, no) = (
         t("of", "из"),

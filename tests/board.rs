@@ -76,3 +76,36 @@ fn no_panic_at_any_size_in_any_pane() {
         render(&a, 200, 60);
     }
 }
+
+fn card(lang: Lang) -> salesboard::app::App {
+    let mut a = app(Pane::Plan, lang);
+    a.update(Action::Open);
+    a
+}
+
+#[test]
+fn rep_card_80x24_en() {
+    let a = card(Lang::En);
+    let screen = render(&a, 80, 24);
+    let first = a.visible_reps()[0].rep.name.clone();
+    assert!(screen.contains(&first), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn rep_card_160x48_en() {
+    insta::assert_snapshot!(render(&card(Lang::En), 160, 48));
+}
+
+#[test]
+fn rep_card_80x24_ru_scrolled() {
+    let mut a = card(Lang::Ru);
+    for _ in 0..10 {
+        a.update(Action::Down);
+    }
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("Цикл сделки"), "{screen}");
+    insta::assert_snapshot!(screen);
+    a.update(Action::Back);
+    assert!(!render(&a, 80, 24).contains("Цикл сделки"));
+}
