@@ -319,11 +319,7 @@ impl App {
             } else {
                 s.value(ka).total_cmp(&s.value(kb)).then_with(|| nb.cmp(na))
             };
-            if self.sort_desc == (s != SortKey::Name) {
-                ord.reverse()
-            } else {
-                ord
-            }
+            if self.sort_desc { ord.reverse() } else { ord }
         });
     }
 

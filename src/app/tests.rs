@@ -1,1 +1,249 @@
+//! The update loop without a terminal: keys → actions → state.
 
+use super::*;
+use crate::kpi::{Ctx, Scope, compute};
+use crate::model::{Deal, DealKind, Rep, Stage};
+use crate::store::Dataset;
+use crate::ui::theme::Theme;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn rep(id: i64, name: &str, team: i64) -> Rep {
+    Rep {
+        id,
+        name: name.into(),
+        team_id: team,
+        region: String::new(),
+        hired_on: d("2025-01-01"),
+        active: true,
+    }
+}
+
+fn won(id: i64, rep: i64, amount: i64) -> Deal {
+    let at = crate::period::day_start(&chrono::Utc, d("2026-11-10"));
+    Deal {
+        id,
+        rep_id: rep,
+        customer_id: None,
+        campaign_id: None,
+        amount,
+        cost: 0,
+        units: 1,
+        score: None,
+        kind: DealKind::New,
+        product: String::new(),
+        location: String::new(),
+        created_at: at - 86_400,
+        stage: Stage::Won,
+        closed_at: Some(at),
+        lost_from_stage: None,
+    }
+}
+
+/// A board with three reps in two teams under a department.
+fn board() -> App {
+    let mut data = Dataset::default();
+    data.teams = vec![
+        Team {
+            id: 1,
+            name: "Dept".into(),
+            parent_id: None,
+        },
+        Team {
+            id: 2,
+            name: "North".into(),
+            parent_id: Some(1),
+        },
+        Team {
+            id: 3,
+            name: "South".into(),
+            parent_id: Some(1),
+        },
+    ];
+    data.reps = vec![rep(1, "Анна", 2), rep(2, "Борис", 2), rep(3, "Вера", 3)];
+    data.deals = vec![won(1, 1, 500), won(2, 2, 900), won(3, 3, 100)];
+    let period = Period::containing(PeriodKind::Month, d("2026-11-20"));
+    let report = compute(&data, &Ctx::utc(period, d("2026-11-20")), Scope::Company).unwrap();
+    let mut app = App::new(
+        Lang::En,
+        Theme::plain(),
+        "kpi.db".into(),
+        false,
+        d("2026-11-20"),
+        0,
+    );
+    let req = app.request();
+    app.accept(Snapshot {
+        seq: req.seq,
+        report,
+        teams: vec![
+            TeamEntry {
+                team: data.teams[0].clone(),
+                depth: 0,
+            },
+            TeamEntry {
+                team: data.teams[1].clone(),
+                depth: 1,
+            },
+            TeamEntry {
+                team: data.teams[2].clone(),
+                depth: 1,
+            },
+        ],
+        recent: Vec::new(),
+        fallback: None,
+        computed_at: 0,
+    });
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> bool {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.visible_reps()
+        .iter()
+        .map(|r| r.rep.name.clone())
+        .collect()
+}
+
+#[test]
+fn panes_switch_by_number_and_tab_and_wrap() {
+    let mut a = board();
+    key(&mut a, KeyCode::Char('4'));
+    assert_eq!(a.pane, Pane::Activity);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Team);
+    key(&mut a, KeyCode::Char('7'));
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Plan);
+    a.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(a.pane, Pane::Alerts);
+}
+
+#[test]
+fn periods_move_and_cycle_and_ask_for_new_figures() {
+    let mut a = board();
+    assert!(key(&mut a, KeyCode::Char('[')));
+    assert_eq!(a.period.label(), "2026-10");
+    assert!(key(&mut a, KeyCode::Char(']')));
+    assert!(key(&mut a, KeyCode::Char(']')));
+    assert_eq!(a.period.label(), "2026-12");
+    assert!(key(&mut a, KeyCode::Char('p')));
+    assert_eq!(a.period.kind, PeriodKind::Quarter);
+    assert!(key(&mut a, KeyCode::Char('p')));
+    assert_eq!(a.period.kind, PeriodKind::Day);
+    let seq = a.seq;
+    assert_eq!(a.request().seq, seq + 1);
+}
+
+#[test]
+fn leaderboard_sorts_and_moves() {
+    let mut a = board();
+    assert_eq!(names(&a), ["Борис", "Анна", "Вера"]); // revenue, highest first
+    key(&mut a, KeyCode::Char('s'));
+    assert_eq!(names(&a), ["Вера", "Анна", "Борис"]);
+    key(&mut a, KeyCode::Char('h')); // to the name column
+    assert_eq!(a.sort, SortKey::Name);
+    assert_eq!(names(&a), ["Анна", "Борис", "Вера"]);
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.cursor, 2, "the cursor stops at the last row");
+    key(&mut a, KeyCode::Char('g'));
+    assert_eq!(a.cursor, 0);
+    a.on_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
+    assert_eq!(a.cursor, 2);
+}
+
+#[test]
+fn filter_takes_any_letter_and_esc_clears_it() {
+    let mut a = board();
+    key(&mut a, KeyCode::Char('/'));
+    for c in "бор".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    assert_eq!(names(&a), ["Борис"]);
+    key(&mut a, KeyCode::Char('q')); // typed, not quit
+    assert!(!a.quit && names(&a).is_empty());
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Enter);
+    assert!(!a.filtering && a.filter == "бор");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(names(&a).len(), 3);
+}
+
+#[test]
+fn team_picker_narrows_and_esc_climbs_the_tree() {
+    let mut a = board();
+    key(&mut a, KeyCode::Char('t'));
+    assert_eq!(a.overlay, Overlay::Picker { selected: 0 });
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    assert!(key(&mut a, KeyCode::Enter));
+    assert_eq!(a.team, Some(2));
+    assert_eq!(a.team_name(), Some("North"));
+    assert!(key(&mut a, KeyCode::Esc));
+    assert_eq!(a.team, Some(1));
+    assert!(key(&mut a, KeyCode::Esc));
+    assert_eq!(a.team, None);
+    assert!(!key(&mut a, KeyCode::Esc));
+}
+
+#[test]
+fn enter_opens_the_rep_card_and_esc_closes_it() {
+    let mut a = board();
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay, Overlay::Card { rep: 1, scroll: 0 });
+    key(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.overlay, Overlay::Card { rep: 1, scroll: 1 });
+    key(&mut a, KeyCode::Char('2')); // panes do not switch under the card
+    assert_eq!(a.pane, Pane::Plan);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn help_and_quit() {
+    let mut a = board();
+    key(&mut a, KeyCode::Char('?'));
+    assert_eq!(a.overlay, Overlay::Help);
+    key(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.overlay, Overlay::Help);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+    a.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(a.quit);
+    let mut b = board();
+    key(&mut b, KeyCode::Char('q'));
+    assert!(b.quit);
+}
+
+#[test]
+fn team_rows_and_enter_on_a_team() {
+    let mut a = board();
+    key(&mut a, KeyCode::Char('v'));
+    assert_eq!(a.list_len(), 3);
+    key(&mut a, KeyCode::Down);
+    let picked = a.visible_teams()[1].team.id;
+    assert!(key(&mut a, KeyCode::Enter));
+    assert_eq!(a.team, Some(picked));
+    assert!(!a.team_rows);
+}
+
+#[test]
+fn a_fallback_snapshot_moves_the_period() {
+    let mut a = board();
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    key(&mut a, KeyCode::Char(']'));
+    snap.seq = a.seq;
+    snap.fallback = Some("no data".into());
+    a.accept(snap);
+    assert_eq!(a.period.label(), "2026-11");
+}
