@@ -1,0 +1,304 @@
+//! The real binary in a real terminal (tmux): walk every pane, see a figure change after
+//! another process writes, quit and find the terminal restored; SIGTERM restores it too;
+//! SIGHUP (a dropped SSH link) ends the process at once.
+//!
+//! Needs tmux. Without it the tests say so and pass, except under CI (`CI` set), where
+//! `.ci/run` installs tmux and a missing tmux is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required for the terminal tests under CI"
+        );
+        eprintln!("tmux not found: skipping the terminal tests (apt-get install tmux)");
+    }
+    ok
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("salesboard")
+}
+
+/// A tmux session on its own server socket, killed when dropped.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16, command: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = format!(
+            "sb-test-{}-{}",
+            std::process::id(),
+            dir.path().file_name().unwrap().to_string_lossy()
+        );
+        let t = Tmux { socket, dir };
+        let status = t
+            .cmd()
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                command,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        t
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket, "-f", "/dev/null"]);
+        c
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut c = self.cmd();
+        c.args(["send-keys", "-t", "main"]);
+        c.args(keys);
+        assert!(c.status().unwrap().success());
+    }
+
+    fn format(&self, f: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", "main", f])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits up to `secs` for the screen to satisfy `ok`; returns the last screen.
+    fn wait_for(&self, secs: u64, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(secs),
+                "waited {secs}s for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+/// A seeded database whose data reaches today, in `dir`.
+fn seeded(dir: &Path) -> PathBuf {
+    let db = dir.join("kpi.db");
+    let out = Command::new(bin())
+        .env("SALESBOARD_CONFIG", "/nonexistent")
+        .args(["--db"])
+        .arg(&db)
+        .args(["seed", "--reps", "6", "--teams", "2", "--months", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// The shell command that runs the board and, after it exits, prints its status and the
+/// terminal's line discipline (`icanon` back on means raw mode was turned off).
+fn board_command(db: &Path, pidfile: &Path) -> String {
+    format!(
+        "sh -c 'echo $$ > {pid}; exec env SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo EXITED $?; stty -a | tr \" \" \"\\n\" | grep -x -- \"-*icanon\"; echo END; sleep 30",
+        pid = pidfile.display(),
+        bin = bin().display(),
+        db = db.display()
+    )
+}
+
+fn calls_of(screen: &str) -> Option<i64> {
+    // "#16 Calls vs plan               57 of 75 (76%)"
+    let line = screen.lines().find(|l| l.contains("Calls vs plan"))?;
+    let after = line.split("Calls vs plan").nth(1)?.trim_start();
+    after
+        .split_whitespace()
+        .next()?
+        .replace(',', "")
+        .parse()
+        .ok()
+}
+
+#[test]
+fn walk_every_pane_see_a_write_from_another_process_and_quit_restored() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let pidfile = work.path().join("pid");
+    let t = Tmux::start(80, 24, &board_command(&db, &pidfile));
+    t.wait_for(10, "the first figures", |s| {
+        s.contains("updated") && s.contains("Σ")
+    });
+    assert_eq!(t.format("#{alternate_on}"), "1");
+
+    // Every pane shows something of its own; none is empty or broken.
+    let mut screens = Vec::new();
+    for n in 1..=7 {
+        t.keys(&[&n.to_string()]);
+        std::thread::sleep(Duration::from_millis(250));
+        let s = t.screen();
+        assert!(
+            !s.contains("too small") && !s.contains("panicked"),
+            "pane {n}:\n{s}"
+        );
+        assert!(
+            s.lines().filter(|l| !l.trim().is_empty()).count() > 10,
+            "pane {n} is nearly empty:\n{s}"
+        );
+        screens.push(s);
+    }
+    for i in 0..screens.len() {
+        for j in i + 1..screens.len() {
+            assert_ne!(
+                screens[i],
+                screens[j],
+                "panes {} and {} look the same",
+                i + 1,
+                j + 1
+            );
+        }
+    }
+    // Tab cycles, ? opens the key list, Esc closes it.
+    t.keys(&["Tab"]);
+    t.keys(&["?"]);
+    t.wait_for(3, "the key list", |s| {
+        s.contains("Keys") && s.contains("quit")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for(3, "the key list to close", |s| !s.contains(" Keys "));
+
+    // The first rep's card in a big window shows their calls; another process adds three.
+    t.cmd()
+        .args(["resize-window", "-t", "main", "-x", "200", "-y", "60"])
+        .status()
+        .unwrap();
+    t.keys(&["1", "Enter"]);
+    let card = t.wait_for(5, "the rep card", |s| calls_of(s).is_some());
+    let before = calls_of(&card).unwrap();
+    let title = card.lines().find(|l| l.contains('┌')).unwrap();
+    let name = title
+        .trim_start_matches(|c| c == '┌' || c == ' ')
+        .split(" · ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    for _ in 0..3 {
+        let out = Command::new(bin())
+            .env("SALESBOARD_CONFIG", "/nonexistent")
+            .arg("--db")
+            .arg(&db)
+            .args(["add", "call", "--rep", &name, "--duration", "5"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let start = Instant::now();
+    let after = t.wait_for(3, "the new calls on the open board", |s| {
+        calls_of(s) == Some(before + 3)
+    });
+    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(after.contains(&name));
+
+    // Quit: the process ends with 0 and the terminal is back to normal.
+    t.keys(&["Escape", "q"]);
+    let end = t.wait_for(5, "the board to exit", |s| s.contains("END"));
+    assert!(end.contains("EXITED 0"), "{end}");
+    assert!(
+        end.lines().any(|l| l.trim() == "icanon"),
+        "raw mode left on:\n{end}"
+    );
+    assert_eq!(
+        t.format("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(t.format("#{cursor_flag}"), "1", "cursor hidden");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_sighup_ends_at_once() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    for (signal, restored) in [("TERM", true), ("HUP", false)] {
+        let pidfile = work.path().join(format!("pid-{signal}"));
+        let t = Tmux::start(80, 24, &board_command(&db, &pidfile));
+        t.wait_for(10, "the board", |s| s.contains("updated"));
+        let pid = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .to_string();
+        assert!(
+            Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let end = t.wait_for(5, "the board to exit", |s| s.contains("END"));
+        if restored {
+            assert!(end.contains("EXITED 0"), "{end}");
+            assert!(
+                end.lines().any(|l| l.trim() == "icanon"),
+                "raw mode left on:\n{end}"
+            );
+            assert_eq!(t.format("#{alternate_on}"), "0");
+        } else {
+            // A dead link: leave at once without writing to the terminal (status 129).
+            assert!(end.contains("EXITED 129"), "{end}");
+        }
+        let alive = Command::new("kill")
+            .args(["-0", &pid])
+            .status()
+            .unwrap()
+            .success();
+        assert!(!alive, "the board is still running after SIG{signal}");
+    }
+}
