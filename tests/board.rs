@@ -109,3 +109,52 @@ fn rep_card_80x24_ru_scrolled() {
     a.update(Action::Back);
     assert!(!render(&a, 80, 24).contains("Цикл сделки"));
 }
+
+#[test]
+fn no_color_means_no_colour_and_colour_means_the_16_basic_ones() {
+    use ratatui::style::Color;
+    use salesboard::ui::theme::Theme;
+    for pane in Pane::ALL {
+        let mut a = app(pane, Lang::En);
+        let buf = render_buffer(&a, 120, 40);
+        for c in buf.content() {
+            assert_eq!(
+                (c.fg, c.bg),
+                (Color::Reset, Color::Reset),
+                "{pane:?} has colour with NO_COLOR"
+            );
+        }
+        a.theme = Theme::color();
+        let buf = render_buffer(&a, 120, 40);
+        let mut coloured = 0;
+        for c in buf.content() {
+            for col in [c.fg, c.bg] {
+                assert!(
+                    !matches!(col, Color::Rgb(..) | Color::Indexed(_)),
+                    "{pane:?} uses {col:?}: not in a 16-colour terminal"
+                );
+                coloured += usize::from(col != Color::Reset);
+            }
+        }
+        assert!(coloured > 0, "{pane:?} has no colour at all with colour on");
+    }
+}
+
+#[test]
+fn untrusted_names_cannot_reach_the_terminal_as_escapes() {
+    let mut a = app(Pane::Plan, Lang::En);
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    // What the store would hand over after cleaning, and what it must never hand over.
+    snap.report.reps[0].rep.name =
+        salesboard::text::clean("Evil\x1b]0;pwned\x07\u{202e}Name").into_owned();
+    snap.seq = a.seq;
+    a.accept(snap);
+    let buf = render_buffer(&a, 120, 40);
+    for c in buf.content() {
+        assert!(
+            !c.symbol().chars().any(salesboard::text::is_unsafe),
+            "unsafe char reached the screen"
+        );
+    }
+    assert!(render(&a, 120, 40).contains("Evil]0;pwnedName"));
+}

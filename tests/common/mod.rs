@@ -88,3 +88,10 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     }
     out
 }
+
+/// Renders and returns the raw buffer (for style checks).
+pub fn render_buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| ui::draw(f, app)).unwrap();
+    t.backend().buffer().clone()
+}
