@@ -137,8 +137,12 @@ fn seeded(dir: &Path) -> PathBuf {
 /// The shell command that runs the board and, after it exits, prints its status and the
 /// terminal's line discipline (`icanon` back on means raw mode was turned off).
 fn board_command(db: &Path, pidfile: &Path) -> String {
+    board_command_env(db, pidfile, "")
+}
+
+fn board_command_env(db: &Path, pidfile: &Path, env: &str) -> String {
     format!(
-        "sh -c 'echo $$ > {pid}; exec env SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo EXITED $?; stty -a | tr \" \" \"\\n\" | grep -x -- \"-*icanon\"; echo END; sleep 30",
+        "sh -c 'echo $$ > {pid}; exec env SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {env} {bin} --db {db}'; echo EXITED $?; stty -a | tr \" \" \"\\n\" | grep -x -- \"-*icanon\"; echo END; sleep 30",
         pid = pidfile.display(),
         bin = bin().display(),
         db = db.display()
@@ -301,4 +305,30 @@ fn sigterm_restores_the_terminal_and_sighup_ends_at_once() {
             .success();
         assert!(!alive, "the board is still running after SIG{signal}");
     }
+}
+
+#[test]
+fn a_panic_leaves_the_terminal_usable() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let pidfile = work.path().join("pid");
+    let t = Tmux::start(
+        80,
+        24,
+        &board_command_env(&db, &pidfile, "SALESBOARD_TEST_PANIC=1 RUST_BACKTRACE=0"),
+    );
+    let end = t.wait_for(10, "the board to exit", |s| s.contains("END"));
+    assert!(end.contains("EXITED 101"), "{end}");
+    assert!(
+        end.contains("test panic requested"),
+        "the panic message is shown:\n{end}"
+    );
+    assert!(
+        end.lines().any(|l| l.trim() == "icanon"),
+        "raw mode left on:\n{end}"
+    );
+    assert_eq!(t.format("#{alternate_on}"), "0");
 }

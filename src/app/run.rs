@@ -121,6 +121,10 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
                 break Err(format!("cannot draw: {e}"));
             }
             dirty = false;
+            // For the terminal tests: prove a panic leaves the terminal usable.
+            if std::env::var_os("SALESBOARD_TEST_PANIC").is_some() {
+                panic!("test panic requested by SALESBOARD_TEST_PANIC");
+            }
         }
         if app.quit {
             break Ok(());
