@@ -158,3 +158,30 @@ fn untrusted_names_cannot_reach_the_terminal_as_escapes() {
     }
     assert!(render(&a, 120, 40).contains("Evil]0;pwnedName"));
 }
+
+#[test]
+fn names_in_any_script_line_up_by_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let mut a = app(Pane::Plan, Lang::En);
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    let names = ["王小明王小明", "مریم رضایی", "Иван Петров", "Zoë"];
+    for (r, n) in snap.report.reps.iter_mut().zip(names) {
+        r.rep.name = n.to_string();
+    }
+    snap.seq = a.seq;
+    a.accept(snap);
+    let screen = render(&a, 100, 24);
+    let gauge_cols: Vec<usize> = screen
+        .lines()
+        .filter(|l| names.iter().any(|n| l.contains(n)))
+        .map(|l| {
+            let cut = l.find(['█', '·', '│']).expect("a gauge on the row");
+            l[..cut].width()
+        })
+        .collect();
+    assert_eq!(gauge_cols.len(), names.len(), "{screen}");
+    assert!(
+        gauge_cols.iter().all(|c| *c == gauge_cols[0]),
+        "{gauge_cols:?}\n{screen}"
+    );
+}

@@ -332,3 +332,24 @@ fn a_panic_leaves_the_terminal_usable() {
     );
     assert_eq!(t.format("#{alternate_on}"), "0");
 }
+
+#[test]
+fn rotate_turns_the_board_into_a_wallboard() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let cmd = format!(
+        "env SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {} --db {} --rotate 2",
+        bin().display(),
+        db.display()
+    );
+    let t = Tmux::start(80, 24, &cmd);
+    let first = t.wait_for(10, "the board", |s| s.contains("Won revenue by day"));
+    let moved = t.wait_for(6, "the next pane", |s| {
+        s.contains("updated") && s != first && !s.contains("Won revenue by day")
+    });
+    assert!(!moved.contains("too small"));
+    t.keys(&["q"]);
+}

@@ -80,8 +80,12 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < buf.area.width {
+            // A wide character (CJK) covers two cells; the second holds no symbol of its own.
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
         }
         out.push_str(line.trim_end());
         out.push('\n');
