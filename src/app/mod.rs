@@ -381,11 +381,11 @@ impl App {
                     self.quit = true
                 }
                 KeyCode::Char(c)
-                    if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+                    if !key.modifiers.contains(KeyModifiers::CONTROL)
+                        && !c.is_control()
+                        && self.filter.chars().count() < 40 =>
                 {
-                    if self.filter.chars().count() < 40 {
-                        self.filter.push(c);
-                    }
+                    self.filter.push(c);
                 }
                 _ => {}
             }

@@ -117,7 +117,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
     }
     let result = loop {
         if dirty {
-            if let Err(e) = terminal.draw(|f| ui::draw(f, &mut app)) {
+            if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
                 break Err(format!("cannot draw: {e}"));
             }
             dirty = false;

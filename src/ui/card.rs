@@ -185,8 +185,8 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
         let text = match lang {
             crate::format::Lang::En => a
                 .message
-                .splitn(2, ": ")
-                .nth(1)
+                .split_once(": ")
+                .map(|(_, m)| m)
                 .unwrap_or(&a.message)
                 .to_string(),
             crate::format::Lang::Ru => ru_alert(a.kind),
