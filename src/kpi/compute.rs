@@ -583,6 +583,7 @@ impl<'a> Index<'a> {
             baseline_days: baseline,
             vs_baseline: vs,
             slow: vs.is_some_and(|v| v > s.slow_cycle_pct as f64 / 100.0),
+            slow_threshold: s.slow_cycle_pct as f64 / 100.0,
             time_in_stage: Stage::OPEN
                 .iter()
                 .zip(stage_days.iter())

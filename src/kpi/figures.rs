@@ -113,6 +113,8 @@ pub struct Cycle {
     pub vs_baseline: Option<f64>,
     /// More than the slow-cycle setting above the baseline.
     pub slow: bool,
+    /// That setting as a fraction (0.25 = 25 % slower than the baseline).
+    pub slow_threshold: f64,
     /// #15 time in stage.
     pub time_in_stage: Vec<StageTime>,
 }
