@@ -31,7 +31,8 @@ fn bin() -> PathBuf {
 /// A tmux session on its own server socket, killed when dropped.
 struct Tmux {
     socket: String,
-    dir: tempfile::TempDir,
+    /// Gives the socket name a unique part; removed with the session.
+    _dir: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -42,7 +43,7 @@ impl Tmux {
             std::process::id(),
             dir.path().file_name().unwrap().to_string_lossy()
         );
-        let t = Tmux { socket, dir };
+        let t = Tmux { socket, _dir: dir };
         let status = t
             .cmd()
             .args([
@@ -221,7 +222,7 @@ fn walk_every_pane_see_a_write_from_another_process_and_quit_restored() {
     let before = calls_of(&card).unwrap();
     let title = card.lines().find(|l| l.contains('┌')).unwrap();
     let name = title
-        .trim_start_matches(|c| c == '┌' || c == ' ')
+        .trim_start_matches(['┌', ' '])
         .split(" · ")
         .next()
         .unwrap()
