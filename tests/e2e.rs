@@ -250,7 +250,10 @@ fn walk_every_pane_see_a_write_from_another_process_and_quit_restored() {
     assert!(after.contains(&name));
 
     // Quit: the process ends with 0 and the terminal is back to normal.
-    t.keys(&["Escape", "q"]);
+    // Esc and q sent together would read as Alt-q; a person types them apart.
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys(&["q"]);
     let end = t.wait_for(5, "the board to exit", |s| s.contains("END"));
     assert!(end.contains("EXITED 0"), "{end}");
     assert!(
