@@ -152,13 +152,17 @@ fn activity_lists_the_latest_entries_with_who_entered_them() {
 }
 
 #[test]
-fn activity_flags_few_wins_per_call_only_from_100_calls() {
+fn activity_shows_the_engines_few_wins_per_call_flag() {
+    // The rule (under 3 per 100 calls, judged from 100 calls) is the KPI engine's; the
+    // pane shows its flag.
     let mut a = app(Pane::Activity, Lang::En);
     let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
     snap.report.reps[0].kpis.activity.calls.now = 150;
     snap.report.reps[0].kpis.activity.won_per_100_calls = Some(2.0);
+    snap.report.reps[0].kpis.activity.few_wins_per_call = true;
     snap.report.reps[1].kpis.activity.calls.now = 99;
     snap.report.reps[1].kpis.activity.won_per_100_calls = Some(1.0);
+    snap.report.reps[1].kpis.activity.few_wins_per_call = false;
     let (n0, n1) = (
         snap.report.reps[0].rep.name.clone(),
         snap.report.reps[1].rep.name.clone(),

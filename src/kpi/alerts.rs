@@ -85,7 +85,7 @@ const MIN_CLOSED_FOR_WIN_RATE: i64 = 5;
 /// Minimum won deals before a cycle is compared with the team.
 const MIN_WON_FOR_CYCLE: i64 = 3;
 /// Minimum calls before the wins-per-call rule of thumb is applied.
-const MIN_CALLS_FOR_RULE: i64 = 100;
+pub const MIN_CALLS_FOR_RULE: i64 = 100;
 
 pub(crate) fn gather(
     input: &Input,
@@ -279,9 +279,8 @@ pub(crate) fn gather(
                 ),
             );
         }
-        if a.calls.now >= MIN_CALLS_FOR_RULE
+        if a.few_wins_per_call
             && let Some(w) = a.won_per_100_calls
-            && w < s.won_per_100_calls_min as f64
         {
             push(
                 AlertKind::FewWinsPerCall,

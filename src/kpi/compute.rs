@@ -633,6 +633,9 @@ impl<'a> Index<'a> {
             not_contacted_days: s.no_contact_days,
             ..Activity::default()
         };
+        a.few_wins_per_call = now.calls >= super::alerts::MIN_CALLS_FOR_RULE
+            && a.won_per_100_calls
+                .is_some_and(|w| w < s.won_per_100_calls_min as f64);
         a.meetings_below_minimum = a
             .meetings_pace
             .is_some_and(|p| p < s.meetings_min_pct as f64 / 100.0);
@@ -1083,6 +1086,7 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         products,
         campaigns,
         alerts,
+        settings: data.settings.clone(),
     })
 }
 

@@ -132,6 +132,8 @@ pub struct Activity {
     pub meetings_below_minimum: bool,
     /// #17 won deals per 100 calls, and calls per won deal.
     pub won_per_100_calls: Option<f64>,
+    /// Under the `won_per_100_calls_min` rule of thumb, judged from 100 calls on.
+    pub few_wins_per_call: bool,
     pub calls_per_won: Option<f64>,
     /// #18 response time, minutes, for inquiries received in the period.
     pub inquiries: i64,
@@ -317,4 +319,6 @@ pub struct Report {
     pub campaigns: Vec<CampaignKpis>,
     /// #34 every warning, newest first.
     pub alerts: Vec<Alert>,
+    /// The KPI rules the figures were computed with (thresholds, weights).
+    pub settings: crate::settings::Settings,
 }

@@ -520,6 +520,15 @@ fn activity_against_plan_and_response_time() {
     assert!(a.meetings_below_minimum); // under 80 % of paced
     assert!(close(a.won_per_100_calls, 1.25)); // #17
     assert!(close(a.calls_per_won, 80.0));
+    assert!(a.few_wins_per_call); // 1.25 < 3 with 160 calls
+    let boris = &r
+        .reps
+        .iter()
+        .find(|x| x.rep.name == "Boris")
+        .unwrap()
+        .kpis
+        .activity;
+    assert!(!boris.few_wins_per_call); // no calls: not judged
     // #18: answered after 30 and 90 minutes, one never.
     assert_eq!((a.inquiries, a.unanswered, a.over_sla), (3, 1, 2));
     assert!(close(a.response_median_min, 60.0));

@@ -14,11 +14,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-/// The rule of thumb for cold calls (#17): at least this many won deals per 100 calls
-/// (the `won_per_100_calls_min` setting's default)…
-const WINS_PER_100_MIN: f64 = 3.0;
-/// …judged only once a row has this many calls (as the alert rule does).
-const CALLS_FOR_RULE: i64 = 100;
 /// From this width the columns get full headings and more of them.
 const WIDE: u16 = 140;
 /// From this width calls and meetings show as done/plan besides their gauges.
@@ -78,12 +73,9 @@ fn flagged_count(n: i64, f: &Fmt) -> Line<'static> {
     }
 }
 
-/// Cold-call effectiveness is judged only on enough calls.
+/// Cold-call effectiveness under the rule of thumb (judged by the KPI engine).
 fn few_wins(k: &Kpis) -> bool {
-    k.activity.calls.now >= CALLS_FOR_RULE
-        && k.activity
-            .won_per_100_calls
-            .is_some_and(|w| w < WINS_PER_100_MIN)
+    k.activity.few_wins_per_call
 }
 
 const COLUMNS: &[Column] = &[
@@ -417,8 +409,9 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             )
         },
         Span::raw(format!(
-            " · {} ≥ {WINS_PER_100_MIN:.0} {}",
+            " · {} ≥ {} {}",
             lang.t("rule", "ориентир"),
+            report.settings.won_per_100_calls_min,
             lang.t("won per 100 calls", "побед на 100 звонков")
         )),
     ];

@@ -14,9 +14,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-/// The knowledge minimum (#32; the `knowledge_min_pct` setting's default), for the words
-/// only: the flags come from the figures.
-const KNOWLEDGE_MIN: i64 = 70;
 /// From this width the tables get more columns.
 const WIDE: u16 = 120;
 /// How many points of a history the sparklines show.
@@ -445,15 +442,20 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     if p.knowledge_below_min > 0 {
         l2.push(Span::styled(
             format!(
-                "! {} {} {KNOWLEDGE_MIN}%",
+                "! {} {} {}%",
                 p.knowledge_below_min,
-                lang.t("under", "ниже")
+                lang.t("under", "ниже"),
+                report.settings.knowledge_min_pct
             ),
             t.bad,
         ));
     } else {
         l2.push(Span::styled(
-            format!("✓ {} {KNOWLEDGE_MIN}%", lang.t("none under", "никого ниже")),
+            format!(
+                "✓ {} {}%",
+                lang.t("none under", "никого ниже"),
+                report.settings.knowledge_min_pct
+            ),
             t.good,
         ));
     }
