@@ -317,6 +317,8 @@ pub struct EntryLine {
     pub at: Timestamp,
     pub summary: String,
     pub entered_by: Option<String>,
+    /// When it was typed in (the list is newest first by this).
+    pub entered_at: Timestamp,
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ fn activity_lists_the_latest_entries_with_who_entered_them() {
     let big = render(&a, 160, 48);
     for (screen, n) in [(&small, 4), (&big, 25)] {
         for e in recent.iter().take(n) {
-            let when = chrono::DateTime::from_timestamp(e.at, 0)
+            let when = chrono::DateTime::from_timestamp(e.entered_at, 0)
                 .unwrap()
                 .with_timezone(&chrono::Local)
                 .format("%d.%m %H:%M")

@@ -382,6 +382,7 @@ impl Store {
                     at: r.get(3)?,
                     summary: clean_owned(r.get(4)?),
                     entered_by: r.get::<_, Option<String>>(5)?.map(clean_owned),
+                    entered_at: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -662,7 +662,7 @@ fn draw_entries(f: &mut Frame, area: Rect, app: &App, entries: &[&EntryLine], wi
     let rows: Vec<Row> = entries
         .iter()
         .map(|e| {
-            let when = chrono::DateTime::from_timestamp(e.at, 0)
+            let when = chrono::DateTime::from_timestamp(e.entered_at, 0)
                 .map(|d| {
                     d.with_timezone(&chrono::Local)
                         .format("%d.%m %H:%M")

@@ -219,7 +219,7 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
         ));
     }
     for e in entries {
-        let when = chrono::DateTime::from_timestamp(e.at, 0)
+        let when = chrono::DateTime::from_timestamp(e.entered_at, 0)
             .map(|d| {
                 d.with_timezone(&chrono::Local)
                     .format("%d.%m %H:%M")
