@@ -15,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Axis, Block, Borders, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
 };
+use unicode_width::UnicodeWidthStr;
 
 /// A leaderboard column: its heading, width, the sort key it stands for, the width from
 /// which it is shown, and how a row fills it.
@@ -276,8 +277,20 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Report)
     let cols: Vec<&Column> = COLUMNS.iter().filter(|c| screen >= c.min_screen).collect();
     let fixed: u16 = cols.iter().map(|c| c.width + 1).sum();
     // The gauge takes what the name does not need, within reason.
-    let spare = screen.saturating_sub(fixed + 16);
-    let gauge_w = spare.clamp(10, 26);
+    // The name column is as wide as the longest name (within reason); the gauge takes
+    // what is left, so wide terminals get a finer gauge rather than empty space.
+    let longest = if app.team_rows {
+        app.visible_teams()
+            .iter()
+            .map(|x| x.team.name.width() + 2 * x.depth)
+            .max()
+    } else {
+        app.visible_reps().iter().map(|x| x.rep.name.width()).max()
+    }
+    .unwrap_or(10)
+    .clamp(12, 30) as u16;
+    let spare = screen.saturating_sub(fixed + longest);
+    let gauge_w = spare.clamp(10, 40);
     let fmt = Fmt {
         currency: &report.currency,
         lang,
@@ -303,7 +316,9 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Report)
             t.title
         },
     ))];
-    let mut widths = vec![Constraint::Min(12)];
+    let mut widths = vec![Constraint::Length(
+        longest.min(screen.saturating_sub(fixed + 10)).max(8),
+    )];
     for c in &cols {
         let sorted = c.sort == Some(app.sort);
         let text = format!("{}{}", lang.t(c.en, c.ru), if sorted { arrow } else { "" });
@@ -359,6 +374,7 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Report)
     let table = Table::new(rows, widths.clone())
         .header(Row::new(header))
         .column_spacing(1)
+        .flex(ratatui::layout::Flex::Start)
         .row_highlight_style(t.selected);
     let mut state =
         TableState::default().with_selected(if empty { None } else { Some(app.cursor) });
