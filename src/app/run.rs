@@ -117,8 +117,10 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
     }
     let result = loop {
         if dirty {
-            if let Err(e) = terminal.draw(|f| ui::draw(f, &app)) {
-                break Err(format!("cannot draw: {e}"));
+            if terminal.draw(|f| ui::draw(f, &app)).is_err() {
+                // Writing to the terminal failed: it is gone (a dropped link without a
+                // SIGHUP). Restoring or dropping it would write again and abort; leave.
+                std::process::exit(1);
             }
             dirty = false;
             // For the terminal tests: prove a panic leaves the terminal usable.
@@ -132,7 +134,8 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         let until_minute = 60 - (chrono::Utc::now().timestamp().rem_euclid(60)) as u64;
         tokio::select! {
             ev = ev_rx.recv() => {
-                let Some(ev) = ev else { break Ok(()) };
+                // The reader stops only when reading the terminal failed: it is gone.
+                let Some(ev) = ev else { std::process::exit(1) };
                 let mut refetch = handle(&mut app, ev);
                 // Coalesce a burst (typing, key repeat, resize storms) into one frame.
                 while let Ok(ev) = ev_rx.try_recv() {
