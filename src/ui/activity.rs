@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 /// From this width the columns get full headings and more of them.
 const WIDE: u16 = 140;
@@ -511,37 +511,15 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             )
         })
         .collect();
-    let empty = rows.is_empty();
-    let total_name = format!("Σ {}", app.team_name().unwrap_or(lang.t("Total", "Итого")));
-    let total = name_row(total_name, &report.total, t.title);
-    let [list_area, total_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    let table = Table::new(rows, widths.clone())
-        .header(Row::new(header).height(2))
-        .column_spacing(1)
-        .row_highlight_style(t.selected);
-    let mut state =
-        TableState::default().with_selected(if empty { None } else { Some(app.cursor) });
-    f.render_stateful_widget(table, list_area, &mut state);
-    if empty && list_area.height > 2 {
-        let msg = if app.filter.is_empty() {
-            lang.t("No reps in this team.", "В команде нет менеджеров.")
-        } else {
-            lang.t("No names match the filter.", "Нет имён по фильтру.")
-        };
-        f.render_widget(
-            Paragraph::new(format!("  {msg}")).style(t.dim),
-            Rect {
-                y: list_area.y + 2,
-                height: 1,
-                ..list_area
-            },
-        );
+    widgets::RepList {
+        header: Row::new(header),
+        header_height: 2,
+        widths,
+        rows,
+        total: name_row(widgets::total_name(app), &report.total, t.title),
+        flex: ratatui::layout::Flex::Start,
     }
-    f.render_widget(
-        Table::new(vec![total], widths).column_spacing(1),
-        total_area,
-    );
+    .draw(f, area, app);
 }
 
 /// The latest entries of the reps in view (the team and the name filter apply), newest

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 /// From this width the tables get more columns.
 const WIDE: u16 = 120;
@@ -494,38 +494,20 @@ fn draw_reps(f: &mut Frame, area: Rect, app: &App, report: &Report, reps: &[&Rep
             Row::new(cols.cells(&r, false, t)).style(r.style)
         })
         .collect();
-    let empty = rows.is_empty();
-    let total_name = format!("Σ {}", app.team_name().unwrap_or(lang.t("Total", "Итого")));
-    let total = RowFigures::group(total_name, &report.total, None, t.title);
-    let total_row = Row::new(cols.cells(&total, false, t)).style(t.title);
-    let [list_area, total_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(1)]).areas(area);
-    let table = Table::new(rows, widths.clone())
-        .header(cols.header(lang.t("Rep", "Менеджер"), false, t))
-        .column_spacing(1)
-        .row_highlight_style(t.selected);
-    let mut state =
-        TableState::default().with_selected(if empty { None } else { Some(app.cursor) });
-    f.render_stateful_widget(table, list_area, &mut state);
-    if empty && list_area.height > 2 {
-        let msg = if app.filter.is_empty() {
-            lang.t("No reps in this team.", "В команде нет менеджеров.")
-        } else {
-            lang.t("No names match the filter.", "Нет имён по фильтру.")
-        };
-        f.render_widget(
-            Paragraph::new(format!("  {msg}")).style(t.dim),
-            Rect {
-                y: list_area.y + 2,
-                height: 1,
-                ..list_area
-            },
-        );
+    widgets::RepList {
+        header: cols.header(lang.t("Rep", "Менеджер"), false, t),
+        header_height: 2,
+        widths,
+        rows,
+        total: Row::new(cols.cells(
+            &RowFigures::group(widgets::total_name(app), &report.total, None, t.title),
+            false,
+            t,
+        ))
+        .style(t.title),
+        flex: ratatui::layout::Flex::Start,
     }
-    f.render_widget(
-        Table::new(vec![total_row], widths).column_spacing(1),
-        total_area,
-    );
+    .draw(f, area, app);
 }
 
 /// Per team of the scope (depth-first, indented): averages and counts.

@@ -178,6 +178,70 @@ pub fn money_short(v: Money, currency: &str, lang: Lang) -> String {
     }
 }
 
+/// A list of reps (or teams) the cursor moves over: its heading, the rows, a line saying
+/// why it is empty when it is, and the Σ totals row pinned under it.
+pub struct RepList {
+    pub header: ratatui::widgets::Row<'static>,
+    /// Lines the heading takes (1 or 2).
+    pub header_height: u16,
+    pub widths: Vec<ratatui::layout::Constraint>,
+    pub rows: Vec<ratatui::widgets::Row<'static>>,
+    pub total: ratatui::widgets::Row<'static>,
+    pub flex: ratatui::layout::Flex,
+}
+
+impl RepList {
+    pub fn draw(self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::App) {
+        use ratatui::layout::{Constraint, Layout, Rect};
+        use ratatui::widgets::{Paragraph, Table, TableState};
+        let t = &app.theme;
+        let lang = app.lang;
+        let empty = self.rows.is_empty();
+        let [list_area, total_area] = Layout::vertical([
+            Constraint::Min(self.header_height + 1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let table = Table::new(self.rows, self.widths.clone())
+            .header(self.header.height(self.header_height))
+            .column_spacing(1)
+            .flex(self.flex)
+            .row_highlight_style(t.selected);
+        let mut state =
+            TableState::default().with_selected(if empty { None } else { Some(app.cursor) });
+        f.render_stateful_widget(table, list_area, &mut state);
+        if empty && list_area.height > self.header_height {
+            let msg = if app.filter.is_empty() {
+                lang.t("No reps in this team.", "В команде нет менеджеров.")
+            } else {
+                lang.t("No names match the filter.", "Нет имён по фильтру.")
+            };
+            f.render_widget(
+                Paragraph::new(format!("  {msg}")).style(t.dim),
+                Rect {
+                    y: list_area.y + self.header_height,
+                    height: 1,
+                    ..list_area
+                },
+            );
+        }
+        f.render_widget(
+            Table::new(vec![self.total], self.widths)
+                .column_spacing(1)
+                .flex(self.flex),
+            total_area,
+        );
+    }
+}
+
+/// The Σ row's name: the selected team's, or "Total".
+pub fn total_name(app: &crate::app::App) -> String {
+    format!(
+        "Σ {}",
+        app.team_name().unwrap_or(app.lang.t("Total", "Итого"))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
