@@ -543,7 +543,7 @@ fn entries(app: &App) -> Vec<&EntryLine> {
 }
 
 /// What an entry is, in the reader's language.
-fn entity_name(entity: &str, lang: Lang) -> &str {
+pub(super) fn entity_name(entity: &str, lang: Lang) -> &str {
     match entity {
         "call" => lang.t("call", "звонок"),
         "meeting" => lang.t("meeting", "встреча"),
@@ -571,7 +571,7 @@ fn outcome_name(code: &str, lang: Lang) -> Option<&'static str> {
 
 /// The store's summary (`held, 40 min — note`, `score 7/10`, `test 80%`, `plan 2026-11`)
 /// in the reader's language; a note typed by a person stays as it is.
-fn summary_text(e: &EntryLine, lang: Lang) -> String {
+pub(super) fn summary_text(e: &EntryLine, lang: Lang) -> String {
     let (head, note) = match e.summary.split_once(" — ") {
         Some((h, n)) => (h, Some(n)),
         None => (e.summary.as_str(), None),

@@ -228,8 +228,8 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
             .unwrap_or_default();
         out.push(Line::raw(format!(
             "{when}  {}  {}  ({})",
-            e.entity,
-            e.summary,
+            super::activity::entity_name(&e.entity, lang),
+            super::activity::summary_text(e, lang),
             e.entered_by.as_deref().unwrap_or("—")
         )));
     }
