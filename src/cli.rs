@@ -305,7 +305,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let actor = Actor::current();
     let today = actor.today();
     let mut out = std::io::stdout().lock();
-    let board = |path: PathBuf| -> Result<ExitCode, Failure> {
+    let board = |path: PathBuf, cleanup: Option<PathBuf>| -> Result<ExitCode, Failure> {
         let poll = std::time::Duration::from_millis(config.poll_interval_ms.unwrap_or(1000));
         crate::app::run::run(crate::app::run::Options {
             path,
@@ -313,12 +313,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             poll,
             rotate: cli.rotate.map(std::time::Duration::from_secs),
             read_only: cli.read_only,
+            cleanup,
         })
         .map_err(|message| Failure { message, code: 1 })?;
         Ok(ExitCode::SUCCESS)
     };
     let Some(command) = cli.command else {
-        return board(path);
+        return board(path, None);
     };
     match command {
         Command::Demo => {
@@ -334,7 +335,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 message: format!("cannot write {}: {e}", copy.display()),
                 code: 1,
             })?;
-            return board(copy);
+            return board(copy, Some(dir.path().to_path_buf()));
         }
         Command::Init => {
             Store::init(&path)?;

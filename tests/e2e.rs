@@ -357,3 +357,48 @@ fn rotate_turns_the_board_into_a_wallboard() {
     assert!(!moved.contains("too small"));
     t.keys(&["q"]);
 }
+
+#[test]
+fn demo_leaves_nothing_behind_however_it_ends() {
+    if !tmux_available() {
+        return;
+    }
+    for how in ["q", "HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let pidfile = tmp.path().join("pid");
+        let cmd = format!(
+            "sh -c 'echo $$ > {pid}; exec env TMPDIR={tmp} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} demo'; echo END; sleep 30",
+            pid = pidfile.display(),
+            tmp = tmp.path().display(),
+            bin = bin().display()
+        );
+        let t = Tmux::start(80, 24, &cmd);
+        t.wait_for(10, "the demo board", |s| {
+            s.contains("kpi.db.example") && s.contains("updated")
+        });
+        let copies = || {
+            std::fs::read_dir(tmp.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with("salesboard-demo-")
+                })
+                .count()
+        };
+        assert_eq!(copies(), 1, "the demo works on a private copy");
+        if how == "q" {
+            t.keys(&["q"]);
+        } else {
+            let pid = std::fs::read_to_string(&pidfile)
+                .unwrap()
+                .trim()
+                .to_string();
+            Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+        }
+        t.wait_for(5, "the demo to end", |s| s.contains("END"));
+        assert_eq!(copies(), 0, "the copy is left behind after {how}");
+    }
+}

@@ -23,6 +23,17 @@ pub struct Options {
     pub rotate: Option<Duration>,
     /// Open read-only even when the file is writable.
     pub read_only: bool,
+    /// A directory to remove when the board ends, however it ends (the demo's copy).
+    pub cleanup: Option<PathBuf>,
+}
+
+/// Leaves at once without touching the terminal (it is gone), removing what must not
+/// be left behind.
+fn leave_now(code: i32, cleanup: &Option<PathBuf>) -> ! {
+    if let Some(dir) = cleanup {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    std::process::exit(code)
 }
 
 fn today() -> chrono::NaiveDate {
@@ -120,7 +131,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
             if terminal.draw(|f| ui::draw(f, &app)).is_err() {
                 // Writing to the terminal failed: it is gone (a dropped link without a
                 // SIGHUP). Restoring or dropping it would write again and abort; leave.
-                std::process::exit(1);
+                leave_now(1, &opts.cleanup);
             }
             dirty = false;
             // For the terminal tests: prove a panic leaves the terminal usable.
@@ -135,7 +146,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         tokio::select! {
             ev = ev_rx.recv() => {
                 // The reader stops only when reading the terminal failed: it is gone.
-                let Some(ev) = ev else { std::process::exit(1) };
+                let Some(ev) = ev else { leave_now(1, &opts.cleanup) };
                 let mut refetch = handle(&mut app, ev);
                 // Coalesce a burst (typing, key repeat, resize storms) into one frame.
                 while let Ok(ev) = ev_rx.try_recv() {
@@ -171,7 +182,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
             _ = hangup.recv() => {
                 // The SSH link is gone: the terminal is dead, touching it would fail or
                 // hang. Nothing is being written; leave at once.
-                std::process::exit(129);
+                leave_now(129, &opts.cleanup);
             }
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
