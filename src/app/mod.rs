@@ -163,6 +163,8 @@ pub struct Snapshot {
     pub teams: Vec<TeamEntry>,
     /// The latest entries typed into salesboard, newest first.
     pub recent: Vec<EntryLine>,
+    /// Every customer (id, name), for the forms' pickers.
+    pub customers: Arc<Vec<(crate::model::CustomerId, String)>>,
     /// Set when the requested period had no data and another is shown.
     pub fallback: Option<String>,
     /// When these figures were computed.

@@ -107,6 +107,7 @@ pub fn compute(
         report,
         teams: tree(&teams),
         recent: store.recent_entries(RECENT)?,
+        customers: std::sync::Arc::new(store.customer_names()?),
         fallback: chosen.fallback,
         computed_at: chrono::Utc::now().timestamp(),
     })

@@ -97,6 +97,7 @@ fn board() -> App {
             },
         ],
         recent: Vec::new(),
+        customers: Default::default(),
         fallback: None,
         computed_at: 0,
     });

@@ -312,6 +312,16 @@ impl Store {
         result
     }
 
+    /// Every customer's id and name (for pickers), by name.
+    pub fn customer_names(&self) -> Result<Vec<(CustomerId, String)>> {
+        let rows = self
+            .conn
+            .prepare_cached("SELECT id, name FROM customer ORDER BY name, id")?
+            .query_map([], |r| Ok((r.get(0)?, clean_owned(r.get(1)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Every team, by name.
     pub fn teams(&self) -> Result<Vec<Team>> {
         let rows = self
