@@ -2,11 +2,13 @@
 //! validated writes, change detection.
 
 mod csvio;
+mod entries;
 mod query;
 pub mod seed;
 mod write;
 
 pub use csvio::{ImportKind, ImportReport, RowError};
+pub use entries::Deletion;
 pub use query::{DataWindow, Dataset};
 pub use write::{Actor, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey, Validation};
 

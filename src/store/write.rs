@@ -129,6 +129,25 @@ pub struct NewResponse {
     pub time: String,
 }
 
+/// A checked call or meeting, ready to be written.
+struct ActivityRow {
+    rep: RepRow,
+    kind: ActivityKind,
+    at: Timestamp,
+    duration: i64,
+    outcome: Outcome,
+    customer: Option<i64>,
+    note: String,
+}
+
+impl ActivityRow {
+    fn json(&self) -> serde_json::Value {
+        json!({"rep": self.rep.name, "kind": self.kind.as_str(), "at": self.at,
+            "duration_min": self.duration, "outcome": self.outcome.as_str(),
+            "customer_id": self.customer, "note": self.note})
+    }
+}
+
 /// A rep found by name: id, display name, hire date.
 struct RepRow {
     id: i64,
@@ -311,8 +330,8 @@ impl Store {
         Ok(at)
     }
 
-    /// Records a call or a meeting. Returns the new row's id.
-    pub fn add_activity(&mut self, actor: &Actor, new: &NewActivity) -> Result<i64> {
+    /// Checks a typed call or meeting and turns it into the values of an `activity` row.
+    fn check_activity(&self, actor: &Actor, new: &NewActivity) -> Result<ActivityRow> {
         let Some(kind) = new.kind else {
             return invalid("kind", "call or meeting");
         };
@@ -333,34 +352,56 @@ impl Store {
         };
         let customer = self.resolve_customer(&new.customer)?;
         let note = crate::text::clean(new.note.trim()).into_owned();
+        Ok(ActivityRow {
+            rep,
+            kind,
+            at,
+            duration,
+            outcome,
+            customer,
+            note,
+        })
+    }
+
+    /// Records a call or a meeting. Returns the new row's id.
+    pub fn add_activity(&mut self, actor: &Actor, new: &NewActivity) -> Result<i64> {
+        let a = self.check_activity(actor, new)?;
         self.write(actor, |tx, audit| {
             tx.prepare_cached(
                 "INSERT INTO activity(rep_id, kind, at, duration_min, outcome, customer_id, note, entered_by, entered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
-                rep.id,
-                kind.as_str(),
-                at,
-                duration,
-                outcome.as_str(),
-                customer,
-                note,
+                a.rep.id,
+                a.kind.as_str(),
+                a.at,
+                a.duration,
+                a.outcome.as_str(),
+                a.customer,
+                a.note,
                 audit.actor().user,
                 audit.actor().now
             ])?;
             let id = tx.last_insert_rowid();
-            audit.record(
-                tx,
-                "insert",
-                "activity",
-                Some(id),
-                None,
-                Some(json!({"rep": rep.name, "kind": kind.as_str(), "at": at,
-                    "duration_min": duration, "outcome": outcome.as_str(),
-                    "customer_id": customer, "note": note})),
-            )?;
+            audit.record(tx, "insert", "activity", Some(id), None, Some(a.json()))?;
             Ok(id)
+        })
+    }
+
+    /// Corrects a call or meeting, with the same checks as [`Store::add_activity`]; the old
+    /// and new values go to the audit log.
+    pub fn update_activity(&mut self, actor: &Actor, id: i64, new: &NewActivity) -> Result<()> {
+        let a = self.check_activity(actor, new)?;
+        self.write(actor, |tx, audit| {
+            let old = super::entries::row_json(tx, "activity", id)?
+                .ok_or_else(|| StoreError::Invalid(Validation::new("entry", format!("no call or meeting #{id} (deleted meanwhile?)"))))?;
+            tx.execute(
+                "UPDATE activity SET rep_id = ?2, kind = ?3, at = ?4, duration_min = ?5, outcome = ?6,
+                 customer_id = ?7, note = ?8 WHERE id = ?1",
+                params![id, a.rep.id, a.kind.as_str(), a.at, a.duration, a.outcome.as_str(), a.customer, a.note],
+            )?;
+            audit.record(tx, "update", "activity", Some(id), Some(old), Some(a.json()))?;
+            Ok(())
         })
     }
 
