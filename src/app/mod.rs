@@ -2,6 +2,7 @@
 //! ([`keys`]), `update` changes the state and says whether new figures are needed; the
 //! figures themselves arrive as whole [`Snapshot`]s from the poller ([`poller`]).
 
+pub mod drafts;
 pub mod keys;
 pub mod poller;
 pub mod run;

@@ -1,0 +1,140 @@
+//! Unfinished forms kept on disk: when the SSH link drops (SIGHUP) or the board is told to
+//! stop (SIGTERM) with a form half filled, what was typed is saved here, and offered back
+//! the next time the same user opens a board on the same database.
+//!
+//! One file per database, in the user's state directory
+//! (`~/.local/state/salesboard/drafts/`), readable only by that user. Writing is atomic
+//! (temporary file, then rename), so a crash mid-save never leaves half a draft.
+
+use serde::{Serialize, de::DeserializeOwned};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where drafts live: `$SALESBOARD_STATE_DIR` (for tests), else the per-user state
+/// directory.
+pub fn dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("SALESBOARD_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d).join("drafts"));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "salesboard")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .join("drafts"),
+    )
+}
+
+/// The draft file for a database: named after a hash of its absolute path.
+pub fn file_for(dir: &Path, db: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+    // FNV-1a: stable across runs and builds (std's hasher is not).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in abs.to_string_lossy().as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    dir.join(format!("{h:016x}.json"))
+}
+
+/// Saves `draft` for `db` in `dir` (created 0700 if missing; the file is 0600).
+pub fn save_in<T: Serialize>(dir: &Path, db: &Path, draft: &T) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let path = file_for(dir, db);
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let text = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
+    {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(&text)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// Takes the draft saved for `db` in `dir`, if any: it is returned and the file removed.
+/// A file that cannot be read as a draft is left in place (renamed `.bad`) and ignored.
+pub fn take_in<T: DeserializeOwned>(dir: &Path, db: &Path) -> Option<T> {
+    let path = file_for(dir, db);
+    let bytes = std::fs::read(&path).ok()?;
+    match serde_json::from_slice(&bytes) {
+        Ok(d) => {
+            let _ = std::fs::remove_file(&path);
+            Some(d)
+        }
+        Err(_) => {
+            let _ = std::fs::rename(&path, path.with_extension("bad"));
+            None
+        }
+    }
+}
+
+/// [`save_in`] in the default place.
+pub fn save<T: Serialize>(db: &Path, draft: &T) -> std::io::Result<PathBuf> {
+    let d = dir().ok_or_else(|| std::io::Error::other("no home directory for drafts"))?;
+    save_in(&d, db, draft)
+}
+
+/// [`take_in`] from the default place.
+pub fn take<T: DeserializeOwned>(db: &Path) -> Option<T> {
+    take_in(&dir()?, db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct D {
+        kind: String,
+        values: Vec<(String, String)>,
+    }
+
+    #[test]
+    fn a_draft_round_trips_once_and_only_for_its_database() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state/drafts");
+        let db = tmp.path().join("kpi.db");
+        let other = tmp.path().join("other.db");
+        std::fs::write(&db, b"").unwrap();
+        std::fs::write(&other, b"").unwrap();
+        let d = D {
+            kind: "call".into(),
+            values: vec![
+                ("rep".into(), "Петров".into()),
+                ("note".into(), "перезвонить".into()),
+            ],
+        };
+        let path = save_in(&dir, &db, &d).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        assert_eq!(take_in::<D>(&dir, &other), None);
+        assert_eq!(take_in::<D>(&dir, &db), Some(d));
+        assert_eq!(take_in::<D>(&dir, &db), None, "a draft is offered once");
+    }
+
+    #[test]
+    fn a_damaged_draft_is_set_aside_not_fatal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let db = tmp.path().join("kpi.db");
+        std::fs::write(file_for(&dir, &db), b"{not json").unwrap();
+        assert_eq!(take_in::<D>(&dir, &db), None);
+        assert!(file_for(&dir, &db).with_extension("bad").exists());
+    }
+}
