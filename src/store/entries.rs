@@ -278,6 +278,44 @@ mod tests {
     }
 
     #[test]
+    fn surveys_and_tests_are_corrected_with_the_same_checks() {
+        let (_d, mut s, a) = setup();
+        let survey = |score: &str| NewSurvey {
+            rep: "Петров".into(),
+            date: "2026-11-20".into(),
+            score: score.into(),
+            comment: "ok".into(),
+            ..NewSurvey::default()
+        };
+        let id = s.add_survey(&a, &survey("7")).unwrap();
+        assert!(
+            s.update_survey(&a, id, &survey("11"))
+                .unwrap_err()
+                .to_string()
+                .starts_with("score: 11 is outside 1–10")
+        );
+        s.update_survey(&a, id, &survey("4")).unwrap();
+        assert_eq!(count(&s, "SELECT score FROM satisfaction"), 4);
+        let test = |score: &str| super::super::NewKnowledge {
+            rep: "Петров".into(),
+            date: "2026-11-20".into(),
+            score: score.into(),
+        };
+        let k = s.add_knowledge(&a, &test("65")).unwrap();
+        s.update_knowledge(&a, k, &test("72%")).unwrap();
+        assert_eq!(count(&s, "SELECT score FROM knowledge_test"), 72);
+        let by: String = s
+            .conn
+            .query_row("SELECT entered_by FROM knowledge_test", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(by, "tester");
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM audit_log WHERE action = 'update'"),
+            2
+        );
+    }
+
+    #[test]
     fn only_typed_entries_can_be_deleted_and_undo_needs_a_deletion() {
         let (_d, mut s, a) = setup();
         assert!(

@@ -129,6 +129,21 @@ pub struct NewResponse {
     pub time: String,
 }
 
+/// A JSON scalar as an SQLite value.
+fn sql_value(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        serde_json::Value::Null => V::Null,
+        serde_json::Value::Bool(b) => V::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(V::Integer)
+            .unwrap_or_else(|| V::Real(n.as_f64().unwrap_or_default())),
+        serde_json::Value::String(s) => V::Text(s.clone()),
+        other => V::Text(other.to_string()),
+    }
+}
+
 /// A checked call or meeting, ready to be written.
 struct ActivityRow {
     rep: RepRow,
@@ -405,8 +420,8 @@ impl Store {
         })
     }
 
-    /// Records a satisfaction survey answer (score 1–10, optional sub-scores 1–5).
-    pub fn add_survey(&mut self, actor: &Actor, new: &NewSurvey) -> Result<i64> {
+    /// Checks a typed survey answer: (rep, values for the row as JSON-able columns).
+    fn check_survey(&self, actor: &Actor, new: &NewSurvey) -> Result<(RepRow, serde_json::Value)> {
         let (rep, day) = self.rep_and_day(actor, &new.rep, &new.date)?;
         let score = field("score", input::parse_int_in(&new.score, 1, 10))?;
         let sub = |name: &'static str, v: &str| -> Result<Option<i64>> {
@@ -416,66 +431,138 @@ impl Store {
                 field(name, input::parse_int_in(v, 1, 5)).map(Some)
             }
         };
-        let workload = sub("workload", &new.workload)?;
-        let team = sub("team", &new.team)?;
-        let manager = sub("manager", &new.manager)?;
-        let pay = sub("pay", &new.pay)?;
-        let comment = crate::text::clean(new.comment.trim()).into_owned();
-        let taken_on = day.format("%Y-%m-%d").to_string();
-        self.write(actor, |tx, audit| {
-            tx.prepare_cached(
-                "INSERT INTO satisfaction(rep_id, taken_on, score, workload, team, manager, pay, comment, entered_by, entered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                rep.id, taken_on, score, workload, team, manager, pay, comment,
-                audit.actor().user, audit.actor().now
-            ])?;
-            let id = tx.last_insert_rowid();
-            audit.record(
-                tx,
-                "insert",
-                "satisfaction",
-                Some(id),
-                None,
-                Some(json!({"rep": rep.name, "taken_on": taken_on, "score": score,
-                    "workload": workload, "team": team, "manager": manager, "pay": pay,
-                    "comment": comment})),
-            )?;
-            Ok(id)
-        })
+        let values = json!({
+            "rep_id": rep.id,
+            "taken_on": day.format("%Y-%m-%d").to_string(),
+            "score": score,
+            "workload": sub("workload", &new.workload)?,
+            "team": sub("team", &new.team)?,
+            "manager": sub("manager", &new.manager)?,
+            "pay": sub("pay", &new.pay)?,
+            "comment": crate::text::clean(new.comment.trim()).into_owned(),
+        });
+        Ok((rep, values))
     }
 
-    /// Records a knowledge test score (0–100 %).
-    pub fn add_knowledge(&mut self, actor: &Actor, new: &NewKnowledge) -> Result<i64> {
+    /// Checks a typed knowledge test: (rep, values for the row).
+    fn check_knowledge(
+        &self,
+        actor: &Actor,
+        new: &NewKnowledge,
+    ) -> Result<(RepRow, serde_json::Value)> {
         let (rep, day) = self.rep_and_day(actor, &new.rep, &new.date)?;
         let score = field(
             "score",
             input::parse_int_in(new.score.trim().trim_end_matches('%'), 0, 100),
         )?;
-        let taken_on = day.format("%Y-%m-%d").to_string();
+        let values = json!({"rep_id": rep.id, "taken_on": day.format("%Y-%m-%d").to_string(), "score": score});
+        Ok((rep, values))
+    }
+
+    /// Records a satisfaction survey answer (score 1–10, optional sub-scores 1–5).
+    pub fn add_survey(&mut self, actor: &Actor, new: &NewSurvey) -> Result<i64> {
+        let (rep, values) = self.check_survey(actor, new)?;
+        self.insert_entry(actor, "satisfaction", &rep, values)
+    }
+
+    /// Records a knowledge test score (0–100 %).
+    pub fn add_knowledge(&mut self, actor: &Actor, new: &NewKnowledge) -> Result<i64> {
+        let (rep, values) = self.check_knowledge(actor, new)?;
+        self.insert_entry(actor, "knowledge_test", &rep, values)
+    }
+
+    /// Corrects a survey answer, with the same checks as adding one.
+    pub fn update_survey(&mut self, actor: &Actor, id: i64, new: &NewSurvey) -> Result<()> {
+        let (_, values) = self.check_survey(actor, new)?;
+        self.update_entry(actor, "satisfaction", id, values)
+    }
+
+    /// Corrects a knowledge test, with the same checks as adding one.
+    pub fn update_knowledge(&mut self, actor: &Actor, id: i64, new: &NewKnowledge) -> Result<()> {
+        let (_, values) = self.check_knowledge(actor, new)?;
+        self.update_entry(actor, "knowledge_test", id, values)
+    }
+
+    /// Inserts checked `values` (column → value) into `table`, with who and when, audited.
+    fn insert_entry(
+        &mut self,
+        actor: &Actor,
+        table: &'static str,
+        rep: &RepRow,
+        values: serde_json::Value,
+    ) -> Result<i64> {
+        let serde_json::Value::Object(cols) = &values else {
+            return Err(StoreError::Other(
+                "internal: entry values are not an object".into(),
+            ));
+        };
+        let names: Vec<&String> = cols.keys().collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}, entered_by, entered_at) VALUES ({}, ?{}, ?{})",
+            names
+                .iter()
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=names.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            names.len() + 1,
+            names.len() + 2
+        );
+        let mut audit_values = values.clone();
+        audit_values["rep"] = json!(rep.name);
         self.write(actor, |tx, audit| {
-            tx.prepare_cached(
-                "INSERT INTO knowledge_test(rep_id, taken_on, score, entered_by, entered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                rep.id,
-                taken_on,
-                score,
-                audit.actor().user,
-                audit.actor().now
-            ])?;
+            let mut params: Vec<rusqlite::types::Value> = cols.values().map(sql_value).collect();
+            params.push(rusqlite::types::Value::Text(audit.actor().user.clone()));
+            params.push(rusqlite::types::Value::Integer(audit.actor().now));
+            tx.prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(params))?;
             let id = tx.last_insert_rowid();
+            audit.record(tx, "insert", table, Some(id), None, Some(audit_values))?;
+            Ok(id)
+        })
+    }
+
+    /// Updates row `id` of `table` with checked `values`, auditing old and new.
+    fn update_entry(
+        &mut self,
+        actor: &Actor,
+        table: &'static str,
+        id: i64,
+        values: serde_json::Value,
+    ) -> Result<()> {
+        let serde_json::Value::Object(cols) = &values else {
+            return Err(StoreError::Other(
+                "internal: entry values are not an object".into(),
+            ));
+        };
+        let sets: Vec<String> = cols
+            .keys()
+            .enumerate()
+            .map(|(i, n)| format!("{n} = ?{}", i + 2))
+            .collect();
+        let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
+        self.write(actor, |tx, audit| {
+            let old = super::entries::row_json(tx, table, id)?.ok_or_else(|| {
+                StoreError::Invalid(Validation::new(
+                    "entry",
+                    format!("no entry #{id} (deleted meanwhile?)"),
+                ))
+            })?;
+            let mut params = vec![rusqlite::types::Value::Integer(id)];
+            params.extend(cols.values().map(sql_value));
+            tx.execute(&sql, rusqlite::params_from_iter(params))?;
             audit.record(
                 tx,
-                "insert",
-                "knowledge_test",
+                "update",
+                table,
                 Some(id),
-                None,
-                Some(json!({"rep": rep.name, "taken_on": taken_on, "score": score})),
+                Some(old),
+                Some(values.clone()),
             )?;
-            Ok(id)
+            Ok(())
         })
     }
 
