@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod keys;
 pub mod poller;
 pub mod run;
+pub mod writer;
 
 use crate::format::Lang;
 use crate::kpi::{RepKpis, Report};
