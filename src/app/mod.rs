@@ -3,6 +3,7 @@
 //! figures themselves arrive as whole [`Snapshot`]s from the poller ([`poller`]).
 
 pub mod drafts;
+pub mod form;
 pub mod keys;
 pub mod poller;
 pub mod run;

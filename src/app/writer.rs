@@ -25,6 +25,11 @@ pub enum Job {
     },
     /// Undo this user's last deletion.
     Undo,
+    /// Read an entry's values as form text, to correct it.
+    Fetch {
+        entity: String,
+        id: i64,
+    },
 }
 
 /// How a write went.
@@ -37,6 +42,12 @@ pub enum Done {
     Deleted,
     Undone,
     NothingToUndo,
+    /// An entry's values as form text (field → text), for correcting it.
+    Fetched {
+        entity: String,
+        id: i64,
+        values: Vec<(String, String)>,
+    },
     /// Not written, for another reason (read-only, locked too long, …), in one line.
     Failed(String),
 }
@@ -68,6 +79,13 @@ pub fn apply(store: &mut Store, actor: &Actor, job: &Job) -> Done {
             Job::Delete { entity, id } => store
                 .delete_entry(actor, entity, *id)
                 .map(|_| Done::Deleted),
+            Job::Fetch { entity, id } => {
+                store.entry_text(entity, *id).map(|values| Done::Fetched {
+                    entity: entity.clone(),
+                    id: *id,
+                    values,
+                })
+            }
             Job::Undo => match store.last_deletion(actor) {
                 Ok(Some(d)) => store.undo_delete(actor, d.audit_id).map(|_| Done::Undone),
                 Ok(None) => Ok(Done::NothingToUndo),

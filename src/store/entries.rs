@@ -66,6 +66,117 @@ pub struct Deletion {
 }
 
 impl Store {
+    /// The values of an entry as the text a form shows (field name → text), for editing:
+    /// the same text that, typed in, would write the entry as it is.
+    // The row tuples mirror each SELECT's columns; naming them would add nothing.
+    #[allow(clippy::type_complexity)]
+    pub fn entry_text(&self, entity: &str, id: i64) -> Result<Vec<(String, String)>> {
+        let table = table_of(entity)?;
+        let missing = || {
+            StoreError::Invalid(Validation::new(
+                "entry",
+                format!("no {entity} #{id} (deleted meanwhile?)"),
+            ))
+        };
+        let local = |at: i64, fmt: &str| {
+            chrono::DateTime::from_timestamp(at, 0)
+                .map(|t| t.with_timezone(&chrono::Local).format(fmt).to_string())
+                .unwrap_or_default()
+        };
+        let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        let pairs = |v: Vec<(&str, String)>| {
+            v.into_iter()
+                .map(|(k, v)| (k.to_string(), crate::text::clean_owned(v)))
+                .collect()
+        };
+        let c = &self.conn;
+        Ok(match table {
+            "activity" => {
+                let (rep, at, dur, outcome, customer, note): (String, i64, i64, String, Option<String>, String) = c
+                    .query_row(
+                        "SELECT r.name, a.at, a.duration_min, a.outcome, c.name, a.note FROM activity a
+                         JOIN rep r ON r.id = a.rep_id LEFT JOIN customer c ON c.id = a.customer_id WHERE a.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    )
+                    .optional()?
+                    .ok_or_else(missing)?;
+                pairs(vec![
+                    ("rep", rep),
+                    ("customer", customer.unwrap_or_default()),
+                    ("date", local(at, "%Y-%m-%d")),
+                    ("time", local(at, "%H:%M")),
+                    (
+                        "duration",
+                        if dur > 0 {
+                            dur.to_string()
+                        } else {
+                            String::new()
+                        },
+                    ),
+                    ("outcome", outcome),
+                    ("note", note),
+                ])
+            }
+            "satisfaction" => {
+                let row: (String, String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String) = c
+                    .query_row(
+                        "SELECT r.name, s.taken_on, s.score, s.workload, s.team, s.manager, s.pay, s.comment
+                         FROM satisfaction s JOIN rep r ON r.id = s.rep_id WHERE s.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+                    )
+                    .optional()?
+                    .ok_or_else(missing)?;
+                pairs(vec![
+                    ("rep", row.0),
+                    ("date", row.1),
+                    ("score", row.2.to_string()),
+                    ("workload", opt(row.3)),
+                    ("team", opt(row.4)),
+                    ("manager", opt(row.5)),
+                    ("pay", opt(row.6)),
+                    ("comment", row.7),
+                ])
+            }
+            "knowledge_test" => {
+                let row: (String, String, i64) = c
+                    .query_row(
+                        "SELECT r.name, k.taken_on, k.score FROM knowledge_test k JOIN rep r ON r.id = k.rep_id WHERE k.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?
+                    .ok_or_else(missing)?;
+                pairs(vec![
+                    ("rep", row.0),
+                    ("date", row.1),
+                    ("score", row.2.to_string()),
+                ])
+            }
+            _ => {
+                let row: (String, String, i64, i64, i64, i64) = c
+                    .query_row(
+                        "SELECT r.name, p.month, p.revenue_target, p.units_target, p.calls_target, p.meetings_target
+                         FROM plan p JOIN rep r ON r.id = p.rep_id WHERE p.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    )
+                    .optional()?
+                    .ok_or_else(missing)?;
+                pairs(vec![
+                    ("rep", row.0),
+                    ("month", row.1),
+                    ("revenue", crate::format::money_plain(row.2)),
+                    ("units", row.3.to_string()),
+                    ("calls", row.4.to_string()),
+                    ("meetings", row.5.to_string()),
+                    ("replace", "yes".into()),
+                ])
+            }
+        })
+    }
+
     /// Deletes an entry (a call, meeting, survey, test or plan); the whole row goes to the
     /// audit log so that the deletion can be undone. Returns the audit log id.
     pub fn delete_entry(&mut self, actor: &Actor, entity: &str, id: i64) -> Result<i64> {
@@ -233,6 +344,55 @@ mod tests {
                 "SELECT count(*) FROM audit_log WHERE entity = 'activity'"
             ),
             3
+        );
+    }
+
+    #[test]
+    fn entry_text_types_back_into_the_same_entry() {
+        let (_d, mut s, a) = setup();
+        let id = s.add_activity(&a, &call()).unwrap();
+        let text = s.entry_text("call", id).unwrap();
+        let get = |k: &str| {
+            text.iter()
+                .find(|(f, _)| f == k)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(get("rep"), "Иван Петров");
+        assert_eq!(
+            (get("date"), get("time"), get("duration")),
+            ("2026-11-20".into(), "10:00".into(), "30".into())
+        );
+        let again = NewActivity {
+            kind: Some(ActivityKind::Call),
+            rep: get("rep"),
+            date: get("date"),
+            time: get("time"),
+            duration: get("duration"),
+            outcome: get("outcome"),
+            customer: get("customer"),
+            note: get("note"),
+        };
+        s.update_activity(&a, id, &again).unwrap();
+        let (old, new): (String, String) = s
+            .conn
+            .query_row(
+                "SELECT old_values, new_values FROM audit_log WHERE action = 'update'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let at = |j: &str| serde_json::from_str::<Value>(j).unwrap()["at"].clone();
+        assert_eq!(
+            at(&old),
+            at(&new),
+            "typing the shown text back changes nothing"
+        );
+        assert!(
+            s.entry_text("call", 999)
+                .unwrap_err()
+                .to_string()
+                .contains("no call #999")
         );
     }
 

@@ -6,6 +6,7 @@ mod alerts;
 mod card;
 mod customers;
 mod cycle;
+pub mod form;
 mod funnel;
 mod plan;
 mod team;
