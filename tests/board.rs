@@ -185,3 +185,17 @@ fn names_in_any_script_line_up_by_display_width() {
         "{gauge_cols:?}\n{screen}"
     );
 }
+
+#[test]
+fn a_saved_entry_is_announced_in_the_banner() {
+    let mut a = app(Pane::Plan, Lang::En);
+    a.on_done(salesboard::app::writer::Done::Saved(42));
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("✓ Saved") && l.contains("#42")),
+        "{screen}"
+    );
+}

@@ -17,6 +17,12 @@ pub enum Context {
     Picker,
     /// The help overlay.
     Help,
+    /// The "add an entry" menu.
+    Menu,
+    /// The list of recent entries (correct, delete, undo).
+    Entries,
+    /// A data-entry form (it takes every key itself; nothing here applies).
+    Form,
 }
 
 pub struct Binding {
@@ -40,6 +46,15 @@ const ALL: &[Context] = &[
     Context::Card,
     Context::Picker,
     Context::Help,
+    Context::Menu,
+    Context::Entries,
+];
+const LISTS: &[Context] = &[
+    Context::Board,
+    Context::Card,
+    Context::Picker,
+    Context::Menu,
+    Context::Entries,
 ];
 
 use KeyCode::*;
@@ -175,7 +190,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('j'), NONE), (Down, NONE)],
         label: "j/k",
         action: Action::Down,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "move",
         ru: "вверх/вниз",
         footer: true,
@@ -184,7 +199,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('k'), NONE), (Up, NONE)],
         label: "",
         action: Action::Up,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "up",
         ru: "вверх",
         footer: false,
@@ -193,7 +208,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('g'), NONE), (Home, NONE)],
         label: "g/G",
         action: Action::Top,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "first/last",
         ru: "в начало/конец",
         footer: false,
@@ -202,7 +217,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('G'), SHIFT), (Char('G'), NONE), (End, NONE)],
         label: "",
         action: Action::Bottom,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "last",
         ru: "в конец",
         footer: false,
@@ -211,7 +226,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(PageDown, NONE), (Char('d'), CTRL)],
         label: "PgDn/PgUp",
         action: Action::PageDown,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "page",
         ru: "страница",
         footer: false,
@@ -220,7 +235,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(PageUp, NONE), (Char('u'), CTRL)],
         label: "",
         action: Action::PageUp,
-        contexts: &[Context::Board, Context::Card, Context::Picker],
+        contexts: LISTS,
         en: "page up",
         ru: "страница вверх",
         footer: false,
@@ -256,7 +271,12 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Enter, NONE)],
         label: "Enter",
         action: Action::Open,
-        contexts: &[Context::Board, Context::Picker],
+        contexts: &[
+            Context::Board,
+            Context::Picker,
+            Context::Menu,
+            Context::Entries,
+        ],
         en: "open",
         ru: "открыть",
         footer: true,
@@ -268,6 +288,42 @@ pub const BINDINGS: &[Binding] = &[
         contexts: B,
         en: "filter",
         ru: "фильтр",
+        footer: true,
+    },
+    Binding {
+        keys: &[(Char('a'), NONE)],
+        label: "a",
+        action: Action::AddEntry,
+        contexts: B,
+        en: "add entry",
+        ru: "добавить",
+        footer: true,
+    },
+    Binding {
+        keys: &[(Char('e'), NONE)],
+        label: "e",
+        action: Action::ShowEntries,
+        contexts: B,
+        en: "entries",
+        ru: "записи",
+        footer: true,
+    },
+    Binding {
+        keys: &[(Char('u'), NONE)],
+        label: "u",
+        action: Action::Undo,
+        contexts: &[Context::Board, Context::Entries],
+        en: "undo deletion",
+        ru: "отменить удаление",
+        footer: false,
+    },
+    Binding {
+        keys: &[(Char('d'), NONE), (Delete, NONE)],
+        label: "d",
+        action: Action::Delete,
+        contexts: &[Context::Entries],
+        en: "delete",
+        ru: "удалить",
         footer: true,
     },
     Binding {
@@ -301,7 +357,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('q'), NONE), (Char('c'), CTRL)],
         label: "q",
         action: Action::Quit,
-        contexts: &[Context::Board, Context::Card, Context::Help],
+        contexts: &[
+            Context::Board,
+            Context::Card,
+            Context::Help,
+            Context::Menu,
+            Context::Entries,
+        ],
         en: "quit",
         ru: "выход",
         footer: true,
@@ -310,7 +372,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(Char('c'), CTRL)],
         label: "",
         action: Action::Quit,
-        contexts: &[Context::Picker],
+        contexts: &[Context::Picker, Context::Form],
         en: "quit",
         ru: "выход",
         footer: false,
@@ -337,8 +399,8 @@ pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
 /// The footer hints for a context: `label what` pairs.
 pub fn hints(ctx: Context, lang: Lang) -> Vec<(&'static str, &'static str)> {
     // Most needed first: the footer shows as many as fit.
-    const ORDER: [&str; 11] = [
-        "?", "q", "Esc", "1-7", "[ ]", "t", "Enter", "/", "p", "h/l", "j/k",
+    const ORDER: [&str; 14] = [
+        "?", "q", "Esc", "a", "e", "d", "1-7", "[ ]", "t", "Enter", "/", "p", "h/l", "j/k",
     ];
     let mut out: Vec<&Binding> = BINDINGS
         .iter()
@@ -456,6 +518,8 @@ mod tests {
             Context::Card,
             Context::Picker,
             Context::Help,
+            Context::Menu,
+            Context::Entries,
         ] {
             let mut seen = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.contexts.contains(&ctx)) {

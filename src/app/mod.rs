@@ -89,6 +89,10 @@ pub enum Action {
     Back,
     ToggleHelp,
     Quit,
+    AddEntry,
+    ShowEntries,
+    Undo,
+    Delete,
 }
 
 /// What the leaderboards can be sorted by.
@@ -187,8 +191,28 @@ pub struct Request {
 pub enum Overlay {
     None,
     Help,
-    Card { rep: RepId, scroll: u16 },
-    Picker { selected: usize },
+    Card {
+        rep: RepId,
+        scroll: u16,
+    },
+    Picker {
+        selected: usize,
+    },
+    /// Choosing what to add.
+    Menu {
+        selected: usize,
+    },
+    /// Recent entries: correct, delete (after `confirm`), undo.
+    Entries {
+        selected: usize,
+        confirm: bool,
+    },
+}
+
+/// A form on screen, and the entry it corrects (entity, id) when it is an edit.
+pub struct OpenForm {
+    pub form: form::Form,
+    pub editing: Option<(String, i64)>,
 }
 
 pub struct App {
@@ -218,6 +242,12 @@ pub struct App {
     pub quit: bool,
     /// Rows visible in the main list at the last draw (for paging).
     pub page: usize,
+    /// The data-entry form being filled, if any.
+    pub form: Option<OpenForm>,
+    /// A one-line notice about the last write ("saved", "deleted — u undoes", why not).
+    pub status: Option<String>,
+    /// Writes asked for by keys, for the run loop to hand to the writer.
+    pub outbox: Vec<writer::Job>,
 }
 
 impl App {
@@ -250,6 +280,147 @@ impl App {
             overlay: Overlay::None,
             quit: false,
             page: 10,
+            form: None,
+            status: None,
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Today in local time, from the injected clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::period::local_day(&chrono::Local, self.now)
+    }
+
+    /// Active reps' names (for the forms' pickers).
+    pub fn rep_names(&self) -> Vec<&str> {
+        self.report()
+            .map(|r| {
+                r.reps
+                    .iter()
+                    .filter(|x| x.rep.active)
+                    .map(|x| x.rep.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Opens a form, unless nothing could be saved from it.
+    pub fn open_form(&mut self, form: form::Form, editing: Option<(String, i64)>) {
+        if self.read_only {
+            self.status = Some(
+                self.lang
+                    .t(
+                        "This database is read-only for you: nothing typed here could be saved. Ask its owner for write access.",
+                        "База доступна вам только для чтения: введённое не сохранится. Попросите у владельца права на запись.",
+                    )
+                    .to_string(),
+            );
+            return;
+        }
+        self.overlay = Overlay::None;
+        self.form = Some(OpenForm { form, editing });
+    }
+
+    /// Takes in the result of a write.
+    pub fn on_done(&mut self, done: writer::Done) {
+        use writer::Done;
+        let lang = self.lang;
+        match done {
+            Done::Saved(id) => {
+                let what = self
+                    .form
+                    .as_ref()
+                    .map(|f| f.form.kind.title(lang).to_string())
+                    .unwrap_or_default();
+                self.form = None;
+                self.status = Some(format!("✓ {} {what} #{id}", lang.t("Saved", "Сохранено:")));
+            }
+            Done::Invalid(v) => match self.form.as_mut() {
+                Some(f) => f.form.set_error(&v),
+                None => self.status = Some(format!("! {v}")),
+            },
+            Done::Failed(m) => match self.form.as_mut() {
+                Some(f) => {
+                    f.form.saving = false;
+                    f.form.message =
+                        Some(format!("! {} {m}", lang.t("Not saved:", "Не сохранено:")));
+                }
+                None => self.status = Some(format!("! {m}")),
+            },
+            Done::Deleted => {
+                self.status = Some(
+                    lang.t(
+                        "✓ Deleted — u brings it back",
+                        "✓ Удалено — u вернёт запись",
+                    )
+                    .to_string(),
+                )
+            }
+            Done::Undone => {
+                self.status = Some(
+                    lang.t(
+                        "✓ The deleted entry is back",
+                        "✓ Удалённая запись возвращена",
+                    )
+                    .to_string(),
+                )
+            }
+            Done::NothingToUndo => {
+                self.status = Some(lang.t("Nothing to undo", "Нечего отменять").to_string())
+            }
+            Done::Fetched { entity, id, values } => {
+                let kind = form::FormKind::from_name(&entity)
+                    .map(|k| k.as_str().to_string())
+                    .unwrap_or(entity.clone());
+                if let Some(mut f) =
+                    form::Form::from_draft(form::Draft { kind, values }, self.today())
+                {
+                    f.mark_clean();
+                    self.open_form(f, Some((entity, id)));
+                }
+            }
+        }
+    }
+
+    /// The write job for a form's entry (an edit when the form corrects an entry).
+    fn job_for(entry: form::Entry, editing: Option<i64>) -> writer::Job {
+        use form::Entry;
+        use writer::Job;
+        match entry {
+            Entry::Activity(a) => Job::Activity(editing, a),
+            Entry::Survey(x) => Job::Survey(editing, x),
+            Entry::Knowledge(x) => Job::Knowledge(editing, x),
+            Entry::Plan(p) => Job::Plan(p),
+            Entry::Response(r) => Job::Response(r),
+        }
+    }
+
+    /// Keys while a form is open: all of them go to the form.
+    fn form_key(&mut self, key: KeyEvent) {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            // Quitting keeps what was typed: the run loop saves it as a draft.
+            self.quit = true;
+            return;
+        }
+        let reps: Vec<String> = self.rep_names().into_iter().map(String::from).collect();
+        let reps: Vec<&str> = reps.iter().map(String::as_str).collect();
+        let customers = self
+            .snapshot
+            .as_ref()
+            .map(|s| s.customers.clone())
+            .unwrap_or_default();
+        let Some(open) = self.form.as_mut() else {
+            return;
+        };
+        match open.form.on_key(key, &reps, &customers) {
+            form::FormOutcome::Continue => {}
+            form::FormOutcome::Cancel => self.form = None,
+            form::FormOutcome::Save(entry) => {
+                open.form.saving = true;
+                open.form.message = None;
+                let editing = open.editing.as_ref().map(|(_, id)| *id);
+                self.outbox.push(Self::job_for(entry, editing));
+            }
         }
     }
 
@@ -362,16 +533,48 @@ impl App {
 
     /// The keys' context right now.
     pub fn context(&self) -> Context {
+        if self.form.is_some() {
+            return Context::Form;
+        }
         match self.overlay {
             Overlay::None => Context::Board,
             Overlay::Help => Context::Help,
             Overlay::Card { .. } => Context::Card,
             Overlay::Picker { .. } => Context::Picker,
+            Overlay::Menu { .. } => Context::Menu,
+            Overlay::Entries { .. } => Context::Entries,
         }
     }
 
     /// Handles a key; returns true when the figures must be recomputed.
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        self.status = None;
+        if self.form.is_some() {
+            self.form_key(key);
+            return false;
+        }
+        if let Overlay::Entries {
+            confirm: true,
+            selected,
+        } = self.overlay
+        {
+            // "Delete this entry? y/n"
+            if matches!(
+                key.code,
+                KeyCode::Char('y') | KeyCode::Char('д') | KeyCode::Enter
+            ) && let Some(e) = self.snapshot.as_ref().and_then(|s| s.recent.get(selected))
+            {
+                self.outbox.push(writer::Job::Delete {
+                    entity: e.entity.clone(),
+                    id: e.id,
+                });
+            }
+            self.overlay = Overlay::Entries {
+                selected,
+                confirm: false,
+            };
+            return false;
+        }
         if self.filtering {
             match key.code {
                 KeyCode::Esc => {
@@ -435,6 +638,63 @@ impl App {
                         self.overlay = Overlay::None;
                         self.cursor = 0;
                         return true;
+                    }
+                    _ => {}
+                }
+            }
+            (Overlay::Menu { selected }, a) => {
+                let n = form::FormKind::ALL.len();
+                match a {
+                    Action::Down => *selected = (*selected + 1).min(n - 1),
+                    Action::Up => *selected = selected.saturating_sub(1),
+                    Action::Top => *selected = 0,
+                    Action::Bottom => *selected = n - 1,
+                    Action::Back => self.overlay = Overlay::None,
+                    Action::Open => {
+                        let kind = form::FormKind::ALL[(*selected).min(n - 1)];
+                        let f = form::Form::new(kind, self.today());
+                        self.open_form(f, None);
+                    }
+                    _ => {}
+                }
+            }
+            (Overlay::Entries { selected, .. }, a) => {
+                let n = self.snapshot.as_ref().map(|s| s.recent.len()).unwrap_or(0);
+                match a {
+                    Action::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
+                    Action::Up => *selected = selected.saturating_sub(1),
+                    Action::Top => *selected = 0,
+                    Action::Bottom => *selected = n.saturating_sub(1),
+                    Action::PageDown => *selected = (*selected + page).min(n.saturating_sub(1)),
+                    Action::PageUp => *selected = selected.saturating_sub(page),
+                    Action::Back => self.overlay = Overlay::None,
+                    Action::Undo => self.outbox.push(writer::Job::Undo),
+                    Action::Delete if n > 0 => {
+                        if self.read_only {
+                            self.open_form(
+                                form::Form::new(form::FormKind::Call, self.today()),
+                                None,
+                            );
+                        } else {
+                            self.overlay = Overlay::Entries {
+                                selected: *selected,
+                                confirm: true,
+                            };
+                        }
+                    }
+                    Action::Open if n > 0 => {
+                        let e = self.snapshot.as_ref().and_then(|s| s.recent.get(*selected));
+                        if let Some(e) = e {
+                            if self.read_only {
+                                let f = form::Form::new(form::FormKind::Call, self.today());
+                                self.open_form(f, None);
+                            } else if form::FormKind::from_name(&e.entity).is_some() {
+                                self.outbox.push(writer::Job::Fetch {
+                                    entity: e.entity.clone(),
+                                    id: e.id,
+                                });
+                            }
+                        }
                     }
                     _ => {}
                 }
@@ -552,6 +812,21 @@ impl App {
                 }
                 Action::ToggleHelp => self.overlay = Overlay::Help,
                 Action::Quit => self.quit = true,
+                Action::AddEntry => {
+                    if self.read_only {
+                        self.open_form(form::Form::new(form::FormKind::Call, self.today()), None);
+                    } else {
+                        self.overlay = Overlay::Menu { selected: 0 };
+                    }
+                }
+                Action::ShowEntries => {
+                    self.overlay = Overlay::Entries {
+                        selected: 0,
+                        confirm: false,
+                    }
+                }
+                Action::Undo => self.outbox.push(writer::Job::Undo),
+                Action::Delete => {}
             },
         }
         false

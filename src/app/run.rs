@@ -102,6 +102,35 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let _ = req_tx.send(app.request());
 
+    // The writer.
+    let (job_tx, job_rx) = std::sync::mpsc::channel::<super::writer::Job>();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<super::writer::Done>();
+    let mut writer_alive = true;
+    if access == Access::ReadWrite {
+        let path = opts.path.clone();
+        std::thread::Builder::new()
+            .name("writer".into())
+            .spawn(move || super::writer::run(path, job_rx, done_tx))
+            .map_err(|e| e.to_string())?;
+    }
+
+    // A form left half filled when the last board closed comes back.
+    if let Some(draft) = super::drafts::take::<super::form::Draft>(&opts.path)
+        && let Some(f) = super::form::Form::from_draft(draft, app.today())
+    {
+        app.open_form(f, None);
+        if let Some(open) = app.form.as_mut() {
+            open.form.message = Some(
+                app.lang
+                    .t(
+                        "Restored what you were typing when the board last closed.",
+                        "Восстановлено то, что вы вводили, когда доска закрылась.",
+                    )
+                    .to_string(),
+            );
+        }
+    }
+
     // Terminal events on their own thread (crossterm's reader blocks).
     let (ev_tx, mut ev_rx) = mpsc::unbounded_channel::<Event>();
     std::thread::Builder::new()
@@ -131,6 +160,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
             if terminal.draw(|f| ui::draw(f, &app)).is_err() {
                 // Writing to the terminal failed: it is gone (a dropped link without a
                 // SIGHUP). Restoring or dropping it would write again and abort; leave.
+                save_draft(&app, &opts.path);
                 leave_now(1, &opts.cleanup);
             }
             dirty = false;
@@ -146,7 +176,10 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         tokio::select! {
             ev = ev_rx.recv() => {
                 // The reader stops only when reading the terminal failed: it is gone.
-                let Some(ev) = ev else { leave_now(1, &opts.cleanup) };
+                let Some(ev) = ev else {
+                    save_draft(&app, &opts.path);
+                    leave_now(1, &opts.cleanup)
+                };
                 let mut refetch = handle(&mut app, ev);
                 // Coalesce a burst (typing, key repeat, resize storms) into one frame.
                 while let Ok(ev) = ev_rx.try_recv() {
@@ -155,7 +188,21 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
                 if refetch {
                     let _ = req_tx.send(app.request());
                 }
+                for job in app.outbox.drain(..) {
+                    let _ = job_tx.send(job);
+                }
                 dirty = true;
+            }
+            done = done_rx.recv(), if writer_alive => {
+                match done {
+                    Some(done) => {
+                        app.on_done(done);
+                        dirty = true;
+                    }
+                    // No writer (read-only) or it stopped: stop listening, or this
+                    // branch would fire on every turn of the loop.
+                    None => writer_alive = false,
+                }
             }
             msg = snap_rx.recv() => {
                 let Some(mut msg) = msg else { break Err("the background reader stopped".into()) };
@@ -181,15 +228,26 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
             }
             _ = hangup.recv() => {
                 // The SSH link is gone: the terminal is dead, touching it would fail or
-                // hang. Nothing is being written; leave at once.
+                // hang. Keep what was being typed, and leave at once.
+                save_draft(&app, &opts.path);
                 leave_now(129, &opts.cleanup);
             }
             _ = terminate.recv() => break Ok(()),
             _ = interrupt.recv() => break Ok(()),
         }
     };
+    save_draft(&app, &opts.path);
     ratatui::restore();
     result
+}
+
+/// Saves a half-filled form as a draft, so closing the board never loses typing.
+fn save_draft(app: &App, db: &Path) {
+    if let Some(open) = &app.form
+        && open.form.is_dirty()
+    {
+        let _ = super::drafts::save(db, &open.form.draft());
+    }
 }
 
 /// Applies one terminal event; returns true when figures must be recomputed.

@@ -250,3 +250,99 @@ fn a_fallback_snapshot_moves_the_period() {
     a.accept(snap);
     assert_eq!(a.period.label(), "2026-11");
 }
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn a_form_takes_every_key_and_saving_goes_to_the_writer() {
+    use super::writer::{Done, Job};
+    let mut a = board();
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.overlay, Overlay::Menu { selected: 0 });
+    key(&mut a, KeyCode::Enter); // New call
+    assert!(a.form.is_some());
+    assert_eq!(a.context(), keys::Context::Form);
+    type_text(&mut a, "бор");
+    key(&mut a, KeyCode::Enter); // takes the suggestion "Борис"
+    key(&mut a, KeyCode::Char('2')); // typed into the next field, not a pane switch
+    assert_eq!(a.pane, Pane::Plan);
+    assert!(!a.quit);
+    assert_eq!(a.form.as_ref().unwrap().form.value("rep"), "Борис");
+    key(&mut a, KeyCode::Enter);
+    let Some(Job::Activity(None, call)) = a.outbox.pop() else {
+        panic!("no call job: {:?}", a.outbox)
+    };
+    assert_eq!(call.rep, "Борис");
+    assert!(a.form.as_ref().unwrap().form.saving);
+    // The store refuses a value: the form stays, with the field marked.
+    a.on_done(Done::Invalid(crate::store::Validation::new(
+        "duration",
+        "'x' is not a duration",
+    )));
+    let f = &a.form.as_ref().unwrap().form;
+    assert!(!f.saving && f.error.as_ref().is_some_and(|(k, _)| k == "duration"));
+    a.on_done(Done::Saved(7));
+    assert!(a.form.is_none());
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("#7")));
+}
+
+#[test]
+fn entries_can_be_deleted_after_a_question_and_undone() {
+    use super::writer::Job;
+    let mut a = board();
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    snap.recent = vec![crate::model::EntryLine {
+        entity: "call".into(),
+        id: 9,
+        rep: "Анна".into(),
+        at: 0,
+        summary: "reached".into(),
+        entered_by: Some("lead".into()),
+        entered_at: 0,
+    }];
+    snap.seq = a.seq;
+    a.accept(snap);
+    key(&mut a, KeyCode::Char('e'));
+    key(&mut a, KeyCode::Char('d'));
+    assert_eq!(
+        a.overlay,
+        Overlay::Entries {
+            selected: 0,
+            confirm: true
+        }
+    );
+    key(&mut a, KeyCode::Char('n')); // keep it
+    assert!(a.outbox.is_empty());
+    key(&mut a, KeyCode::Char('d'));
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(
+        a.outbox.pop(),
+        Some(Job::Delete {
+            entity: "call".into(),
+            id: 9
+        })
+    );
+    key(&mut a, KeyCode::Char('u'));
+    assert_eq!(a.outbox.pop(), Some(Job::Undo));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.outbox.pop(),
+        Some(Job::Fetch {
+            entity: "call".into(),
+            id: 9
+        })
+    );
+}
+
+#[test]
+fn a_read_only_board_says_why_before_anything_is_typed() {
+    let mut a = board();
+    a.read_only = true;
+    key(&mut a, KeyCode::Char('a'));
+    assert!(a.form.is_none() && a.overlay == Overlay::None);
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("read-only")));
+}

@@ -81,6 +81,18 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Help => draw_help(f, body, app),
         Overlay::Picker { selected } => draw_picker(f, body, app, *selected),
         Overlay::Card { rep, scroll } => card::draw(f, body, app, *rep, *scroll),
+        Overlay::Menu { selected } => draw_menu(f, body, app, *selected),
+        Overlay::Entries { selected, confirm } => draw_entries(f, body, app, *selected, *confirm),
+    }
+    if let Some(open) = &app.form {
+        let reps = app.rep_names();
+        let customers = app
+            .snapshot
+            .as_ref()
+            .map(|s| s.customers.clone())
+            .unwrap_or_default();
+        let suggestions = open.form.suggestions(&reps, &customers);
+        form::draw(f, body, &open.form, app.lang, &app.theme, &suggestions);
     }
 }
 
@@ -238,6 +250,14 @@ fn banner(app: &App) -> Option<Line<'static>> {
             t.banner,
         ));
     }
+    if let Some(s) = &app.status {
+        let style = if s.starts_with('!') || app.read_only {
+            t.bad
+        } else {
+            t.good
+        };
+        return Some(Line::styled(format!(" {s}"), style));
+    }
     let fallback = app.snapshot.as_ref().and_then(|s| s.fallback.as_ref())?;
     let text = match app.lang {
         Lang::En => format!(" ! {fallback}"),
@@ -348,6 +368,94 @@ fn draw_help(f: &mut Frame, body: Rect, app: &App) {
         Paragraph::new(lines).block(overlay_block(lang.t("Keys", "Клавиши"), app)),
         area,
     );
+}
+
+fn draw_menu(f: &mut Frame, body: Rect, app: &App, selected: usize) {
+    let lang = app.lang;
+    let items: Vec<ListItem> = crate::app::form::FormKind::ALL
+        .iter()
+        .map(|k| ListItem::new(k.title(lang).to_string()))
+        .collect();
+    let area = centered(body, 40, items.len() as u16 + 2);
+    let mut state = ListState::default().with_selected(Some(selected));
+    f.render_widget(Clear, area);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(overlay_block(lang.t("Add", "Добавить"), app))
+            .highlight_style(app.theme.selected)
+            .highlight_symbol("› "),
+        area,
+        &mut state,
+    );
+}
+
+/// The latest entries typed into salesboard: Enter corrects one, d deletes it (after a
+/// y/n question), u brings the last deletion back.
+fn draw_entries(f: &mut Frame, body: Rect, app: &App, selected: usize, confirm: bool) {
+    let lang = app.lang;
+    let t = &app.theme;
+    let recent: &[crate::model::EntryLine] = app
+        .snapshot
+        .as_ref()
+        .map(|s| s.recent.as_slice())
+        .unwrap_or(&[]);
+    let area = centered(body, body.width.saturating_sub(4).min(110), body.height);
+    f.render_widget(Clear, area);
+    let block = overlay_block(
+        lang.t(
+            "Latest entries — Enter corrects, d deletes, u undoes",
+            "Последние записи — Enter исправить, d удалить, u отменить",
+        ),
+        app,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [list_area, prompt] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let items: Vec<ListItem> = recent
+        .iter()
+        .map(|e| {
+            let when = local_hms(e.entered_at, "%d.%m %H:%M");
+            ListItem::new(format!(
+                "{when}  {:<10} {:<18} {}  ✎ {}",
+                activity::entity_name(&e.entity, lang),
+                widgets::fit(&e.rep, 18),
+                activity::summary_text(e, lang),
+                e.entered_by.as_deref().unwrap_or("—")
+            ))
+        })
+        .collect();
+    if items.is_empty() {
+        f.render_widget(
+            Paragraph::new(lang.t(
+                "Nothing has been typed into salesboard yet.",
+                "В salesboard ещё ничего не вводили.",
+            ))
+            .style(t.dim),
+            list_area,
+        );
+    } else {
+        let mut state = ListState::default().with_selected(Some(selected.min(items.len() - 1)));
+        f.render_stateful_widget(
+            List::new(items)
+                .highlight_style(t.selected)
+                .highlight_symbol("› "),
+            list_area,
+            &mut state,
+        );
+    }
+    let line = if confirm {
+        Line::styled(
+            lang.t(
+                "Delete this entry? y — delete, any other key — keep",
+                "Удалить запись? y — удалить, другая клавиша — оставить",
+            ),
+            t.bad,
+        )
+    } else {
+        Line::styled(lang.t("Esc closes", "Esc закрывает"), t.dim)
+    };
+    f.render_widget(Paragraph::new(line), prompt);
 }
 
 fn draw_picker(f: &mut Frame, body: Rect, app: &App, selected: usize) {
