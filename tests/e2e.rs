@@ -402,3 +402,119 @@ fn demo_leaves_nothing_behind_however_it_ends() {
         assert_eq!(copies(), 0, "the copy is left behind after {how}");
     }
 }
+
+/// The first rep of a seeded database, by exporting reps.
+fn a_rep(db: &Path) -> String {
+    let out = Command::new(bin())
+        .env("SALESBOARD_CONFIG", "/nonexistent")
+        .arg("--db")
+        .arg(db)
+        .args(["export", "reps"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_call_typed_in_one_board_appears_on_another() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let name = a_rep(&db);
+    let state = work.path().join("state");
+    let board = |pid: &str| {
+        format!(
+            "sh -c 'echo $$ > {pid}; exec env SALESBOARD_STATE_DIR={state} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo END; sleep 30",
+            pid = work.path().join(pid).display(),
+            state = state.display(),
+            bin = bin().display(),
+            db = db.display()
+        )
+    };
+    // Board B shows the rep's card (filter to the rep, open it) in a big window.
+    let b = Tmux::start(200, 60, &board("pid-b"));
+    b.wait_for(10, "board B", |s| s.contains("updated"));
+    b.keys(&["/"]);
+    b.keys(&["-l", &name]);
+    b.keys(&["Enter", "Enter"]);
+    let card = b.wait_for(5, "the rep card on board B", |s| calls_of(s).is_some());
+    let before = calls_of(&card).unwrap();
+
+    // Board A: a → New call → the rep → save.
+    let a = Tmux::start(80, 24, &board("pid-a"));
+    a.wait_for(10, "board A", |s| s.contains("updated"));
+    a.keys(&["a"]);
+    a.wait_for(3, "the add menu", |s| s.contains("New call"));
+    a.keys(&["Enter"]);
+    a.wait_for(3, "the call form", |s| s.contains("Duration"));
+    a.keys(&["-l", &name]);
+    a.keys(&["Tab", "Tab", "Tab", "Tab"]);
+    a.keys(&["-l", "25"]);
+    a.keys(&["Enter"]);
+    a.wait_for(5, "the call to be saved", |s| s.contains("✓ Saved"));
+
+    let start = Instant::now();
+    b.wait_for(3, "the call on board B", |s| {
+        calls_of(s) == Some(before + 1)
+    });
+    assert!(start.elapsed() < Duration::from_secs(3));
+    a.keys(&["q"]);
+    b.keys(&["Escape"]);
+}
+
+#[test]
+fn a_form_cut_off_by_sighup_comes_back_as_a_draft() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let pidfile = work.path().join("pid");
+    let state = work.path().join("state");
+    let cmd = format!(
+        "sh -c 'echo $$ > {pid}; exec env SALESBOARD_STATE_DIR={state} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo END; sleep 30",
+        pid = pidfile.display(),
+        state = state.display(),
+        bin = bin().display(),
+        db = db.display()
+    );
+    let t = Tmux::start(80, 24, &cmd);
+    t.wait_for(10, "the board", |s| s.contains("updated"));
+    t.keys(&["a", "Down", "Down", "Enter"]); // satisfaction score
+    t.wait_for(3, "the survey form", |s| s.contains("Workload"));
+    t.keys(&["-l", "Незаконченный ввод"]);
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    t.wait_for(5, "the board to end", |s| s.contains("END"));
+    drop(t);
+
+    let again = Tmux::start(80, 24, &cmd);
+    let s = again.wait_for(10, "the draft back", |s| {
+        s.contains("Restored what you were typing")
+    });
+    assert!(s.contains("Незаконченный ввод"), "{s}");
+    // It is offered once: Esc asks, Esc discards, and the next start is clean.
+    again.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    again.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    again.keys(&["q"]);
+    again.wait_for(5, "the board to end", |s| s.contains("END"));
+    drop(again);
+    let third = Tmux::start(80, 24, &cmd);
+    let s = third.wait_for(10, "the board", |s| s.contains("updated"));
+    assert!(!s.contains("Restored"), "{s}");
+    third.keys(&["q"]);
+}
