@@ -346,3 +346,40 @@ fn a_read_only_board_says_why_before_anything_is_typed() {
     assert!(a.form.is_none() && a.overlay == Overlay::None);
     assert!(a.status.as_deref().is_some_and(|s| s.contains("read-only")));
 }
+
+#[test]
+fn correcting_an_entry_opens_it_filled_in_and_saves_over_it() {
+    use super::writer::{Done, Job};
+    let mut a = board();
+    a.on_done(Done::Fetched {
+        entity: "call".into(),
+        id: 31,
+        values: vec![
+            ("rep".into(), "Анна".into()),
+            ("date".into(), "2026-11-19".into()),
+            ("time".into(), "10:00".into()),
+            ("duration".into(), "30".into()),
+            ("outcome".into(), "reached".into()),
+            ("note".into(), "было".into()),
+        ],
+    });
+    let open = a.form.as_ref().expect("the form opens");
+    assert_eq!(open.editing, Some(("call".into(), 31)));
+    assert_eq!(open.form.value("duration"), "30");
+    assert!(
+        !open.form.is_dirty(),
+        "nothing typed yet: Esc closes without asking"
+    );
+    key(&mut a, KeyCode::Enter);
+    let Some(Job::Activity(Some(31), call)) = a.outbox.pop() else {
+        panic!("no correction job")
+    };
+    assert_eq!(
+        (
+            call.date.as_str(),
+            call.duration.as_str(),
+            call.note.as_str()
+        ),
+        ("2026-11-19", "30", "было")
+    );
+}

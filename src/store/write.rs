@@ -602,7 +602,7 @@ impl Store {
             match old {
                 Some((id, ..)) if !replace => invalid(
                     "month",
-                    format!("{rep_name} already has a plan for {month_text} (#{id}); edit it instead (add plan --replace)"),
+                    format!("{rep_name} already has a plan for {month_text} (#{id}); to change it, mark “replace” (add plan --replace)"),
                 ),
                 Some((id, r0, u0, c0, m0)) => {
                     tx.execute(
