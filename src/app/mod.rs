@@ -376,6 +376,14 @@ impl App {
                     form::Form::from_draft(form::Draft { kind, values }, self.today())
                 {
                     f.mark_clean();
+                    f.message = Some(format!(
+                        "{} #{id}: {}",
+                        lang.t("Correcting entry", "Исправление записи"),
+                        lang.t(
+                            "Enter saves over it, Esc leaves it as it was",
+                            "Enter сохранит поверх, Esc оставит как было"
+                        )
+                    ));
                     self.open_form(f, Some((entity, id)));
                 }
             }
