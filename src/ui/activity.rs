@@ -10,7 +10,6 @@ use crate::kpi::{Kpis, Report};
 use crate::model::EntryLine;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
@@ -493,32 +492,15 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             width_of(c)
         }));
     }
-    let name_row = |name: String, k: &Kpis, style: Style| -> Row<'static> {
-        let mut cells = vec![Cell::from(name)];
-        for c in &cols {
-            cells.push(Cell::from((c.cell)(k, &fmt)));
-        }
-        Row::new(cells).style(style)
-    };
-    let rows: Vec<Row> = app
-        .visible_reps()
-        .into_iter()
-        .map(|x| {
-            name_row(
-                x.rep.name.clone(),
-                &x.kpis,
-                if x.rep.active { t.base } else { t.dim },
-            )
-        })
-        .collect();
-    widgets::RepList {
-        header: Row::new(header),
-        header_height: 2,
+    widgets::RepList::of_reps(
+        app,
+        Row::new(header),
+        2,
         widths,
-        rows,
-        total: name_row(widgets::total_name(app), &report.total, t.title),
-        flex: ratatui::layout::Flex::Start,
-    }
+        &app.visible_reps(),
+        &report.total,
+        |k| cols.iter().map(|c| Cell::from((c.cell)(k, &fmt))).collect(),
+    )
     .draw(f, area, app);
 }
 

@@ -10,7 +10,6 @@ use crate::kpi::{Kpis, Report, StageTime};
 use crate::report::stage_name;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 use unicode_width::UnicodeWidthStr;
@@ -647,31 +646,14 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             widths.push(Constraint::Length(col_w(c)));
         }
     }
-    let name_row = |name: String, k: &Kpis, style: Style| -> Row<'static> {
-        let mut cells = vec![Cell::from(name)];
-        for c in &cols {
-            cells.push(Cell::from((c.cell)(k, &fmt)));
-        }
-        Row::new(cells).style(style)
-    };
-    let rows: Vec<Row> = app
-        .visible_reps()
-        .into_iter()
-        .map(|x| {
-            name_row(
-                x.rep.name.clone(),
-                &x.kpis,
-                if x.rep.active { t.base } else { t.dim },
-            )
-        })
-        .collect();
-    widgets::RepList {
-        header: Row::new(header),
-        header_height: 1,
+    widgets::RepList::of_reps(
+        app,
+        Row::new(header),
+        1,
         widths,
-        rows,
-        total: name_row(widgets::total_name(app), &report.total, t.title),
-        flex: ratatui::layout::Flex::Start,
-    }
+        &app.visible_reps(),
+        &report.total,
+        |k| cols.iter().map(|c| Cell::from((c.cell)(k, &fmt))).collect(),
+    )
     .draw(f, area, app);
 }

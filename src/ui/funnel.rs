@@ -10,7 +10,6 @@ use crate::kpi::{Kpis, Report, ScoreBucket};
 use crate::report::stage_name;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 use unicode_width::UnicodeWidthStr;
@@ -718,30 +717,14 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &Report, c: &Ctx) {
         ));
         widths.push(Constraint::Length(col_w(x)));
     }
-    let name_row = |name: String, k: &Kpis, style: Style| -> Row<'static> {
-        let mut cells = vec![Cell::from(name)];
-        for x in &cols {
-            cells.push(Cell::from((x.cell)(k, c)));
-        }
-        Row::new(cells).style(style)
-    };
-    let rows: Vec<Row> = reps
-        .iter()
-        .map(|x| {
-            name_row(
-                x.rep.name.clone(),
-                &x.kpis,
-                if x.rep.active { t.base } else { t.dim },
-            )
-        })
-        .collect();
-    widgets::RepList {
-        header: Row::new(header),
-        header_height: 1,
+    widgets::RepList::of_reps(
+        app,
+        Row::new(header),
+        1,
         widths,
-        rows,
-        total: name_row(widgets::total_name(app), &report.total, t.title),
-        flex: ratatui::layout::Flex::Start,
-    }
+        &reps,
+        &report.total,
+        |k| cols.iter().map(|x| Cell::from((x.cell)(k, c))).collect(),
+    )
     .draw(f, area, app);
 }

@@ -191,6 +191,40 @@ pub struct RepList {
 }
 
 impl RepList {
+    /// One row per rep (the name, then `cells` of their figures; inactive reps dimmed)
+    /// and the Σ row of the scope's `total`.
+    pub fn of_reps(
+        app: &crate::app::App,
+        header: ratatui::widgets::Row<'static>,
+        header_height: u16,
+        widths: Vec<ratatui::layout::Constraint>,
+        reps: &[&crate::kpi::RepKpis],
+        total: &crate::kpi::Kpis,
+        cells: impl Fn(&crate::kpi::Kpis) -> Vec<ratatui::widgets::Cell<'static>>,
+    ) -> RepList {
+        use ratatui::widgets::{Cell, Row};
+        let t = &app.theme;
+        let row = |name: String, k: &crate::kpi::Kpis| {
+            let mut c = vec![Cell::from(name)];
+            c.extend(cells(k));
+            Row::new(c)
+        };
+        let rows = reps
+            .iter()
+            .map(|x| {
+                row(x.rep.name.clone(), &x.kpis).style(if x.rep.active { t.base } else { t.dim })
+            })
+            .collect();
+        RepList {
+            header,
+            header_height,
+            widths,
+            rows,
+            total: row(total_name(app), total).style(t.title),
+            flex: ratatui::layout::Flex::Start,
+        }
+    }
+
     pub fn draw(self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::App) {
         use ratatui::layout::{Constraint, Layout, Rect};
         use ratatui::widgets::{Paragraph, Table, TableState};
