@@ -431,15 +431,8 @@ fn a_call_typed_in_one_board_appears_on_another() {
     let db = seeded(work.path());
     let name = a_rep(&db);
     let state = work.path().join("state");
-    let board = |pid: &str| {
-        format!(
-            "sh -c 'echo $$ > {pid}; exec env SALESBOARD_STATE_DIR={state} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo END; sleep 30",
-            pid = work.path().join(pid).display(),
-            state = state.display(),
-            bin = bin().display(),
-            db = db.display()
-        )
-    };
+    let env = format!("SALESBOARD_STATE_DIR={}", state.display());
+    let board = |pid: &str| board_command_env(&db, &work.path().join(pid), &env);
     // Board B shows the rep's card (filter to the rep, open it) in a big window.
     let b = Tmux::start(200, 60, &board("pid-b"));
     b.wait_for(10, "board B", |s| s.contains("updated"));
@@ -480,12 +473,10 @@ fn a_form_cut_off_by_sighup_comes_back_as_a_draft() {
     let db = seeded(work.path());
     let pidfile = work.path().join("pid");
     let state = work.path().join("state");
-    let cmd = format!(
-        "sh -c 'echo $$ > {pid}; exec env SALESBOARD_STATE_DIR={state} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {bin} --db {db}'; echo END; sleep 30",
-        pid = pidfile.display(),
-        state = state.display(),
-        bin = bin().display(),
-        db = db.display()
+    let cmd = board_command_env(
+        &db,
+        &pidfile,
+        &format!("SALESBOARD_STATE_DIR={}", state.display()),
     );
     let t = Tmux::start(80, 24, &cmd);
     t.wait_for(10, "the board", |s| s.contains("updated"));
