@@ -82,6 +82,20 @@ impl Config {
     }
 }
 
+/// Where per-user state lives (drafts, crash reports): `$SALESBOARD_STATE_DIR` (for tests),
+/// else the per-user state directory (`~/.local/state/salesboard`).
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("SALESBOARD_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "salesboard")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
+}
+
 pub fn parse_lang(s: &str) -> Option<Lang> {
     match s.trim().to_ascii_lowercase().get(..2) {
         Some("en") => Some(Lang::En),

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod engine;
 pub mod format;
 pub mod input;

@@ -322,13 +322,38 @@ fn a_panic_leaves_the_terminal_usable() {
     let t = Tmux::start(
         80,
         24,
-        &board_command_env(&db, &pidfile, "SALESBOARD_TEST_PANIC=1 RUST_BACKTRACE=0"),
+        &board_command_env(
+            &db,
+            &pidfile,
+            &format!(
+                "SALESBOARD_TEST_PANIC=1 RUST_BACKTRACE=0 SALESBOARD_STATE_DIR={}",
+                work.path().join("state").display()
+            ),
+        ),
     );
     let end = t.wait_for(10, "the board to exit", |s| s.contains("END"));
     assert!(end.contains("EXITED 101"), "{end}");
     assert!(
-        end.contains("test panic requested"),
-        "the panic message is shown:\n{end}"
+        end.contains("salesboard: internal error: test panic requested"),
+        "a one-line message is shown:\n{end}"
+    );
+    assert!(
+        !end.contains("panicked at") && !end.contains("RUST_BACKTRACE"),
+        "no Rust panic text:\n{end}"
+    );
+    // The crash report holds the details, readable by its owner only.
+    let reports: Vec<_> = std::fs::read_dir(work.path().join("state"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("crash-"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(text.contains("test panic requested") && text.contains("run.rs"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&reports[0]).unwrap().permissions().mode() & 0o777,
+        0o600
     );
     assert!(
         end.lines().any(|l| l.trim() == "icanon"),

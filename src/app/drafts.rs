@@ -10,18 +10,9 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Where drafts live: `$SALESBOARD_STATE_DIR` (for tests), else the per-user state
-/// directory.
+/// Where drafts live: `drafts/` in the per-user state directory.
 pub fn dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("SALESBOARD_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d).join("drafts"));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "salesboard")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.data_local_dir())
-            .join("drafts"),
-    )
+    Some(crate::config::state_dir()?.join("drafts"))
 }
 
 /// The draft file for a database: named after a hash of its absolute path.
