@@ -49,7 +49,12 @@ pub enum Command {
     /// Open the board on a private copy of the bundled example data (your files are not touched).
     Demo,
     /// Create a new, empty database (readable only by you). Refuses to overwrite a file.
-    Init,
+    Init {
+        /// Share it with a group: the file belongs to GROUP and its members may read and
+        /// write it (mode 0660). See docs/operations.md for the directory.
+        #[arg(long, value_name = "GROUP")]
+        shared: Option<String>,
+    },
     /// Fill an empty database with realistic synthetic data (same seed → same data).
     Seed(SeedArgs),
     /// Print every KPI for a period as a table, CSV, JSON or Markdown.
@@ -77,10 +82,37 @@ pub enum Command {
     },
     /// Check the database: integrity, foreign keys, schema version, row counts.
     Check,
+    /// Show or change who may use the database (the access list; admins only).
+    Access {
+        #[command(subcommand)]
+        what: AccessCommand,
+    },
     /// Show the KPI settings kept in the database, or change one (KEY VALUE).
     Settings {
         key: Option<String>,
         value: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// List who may do what (empty: the file's permissions decide).
+    List,
+    /// Give a user (login name or uid) a role, and optionally limit them to some teams.
+    Grant {
+        /// Login name or numeric uid.
+        user: String,
+        /// viewer (sees), manager (also enters data for their teams' reps) or admin (everything).
+        #[arg(long)]
+        role: String,
+        /// A team they may see, with its sub-teams (repeat for several; none: every team).
+        #[arg(long, value_name = "NAME")]
+        team: Vec<String>,
+    },
+    /// Remove a user from the access list.
+    Revoke {
+        /// Login name or numeric uid.
+        user: String,
     },
 }
 
@@ -249,6 +281,7 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         let code = match e {
             StoreError::Invalid(_) | StoreError::Rows(_) => 2,
+            StoreError::Denied(_) => 3,
             _ => 1,
         };
         let message = match &e {
@@ -337,15 +370,94 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             })?;
             return board(copy, Some(dir.path().to_path_buf()));
         }
-        Command::Init => {
-            Store::init(&path)?;
+        Command::Init { shared } => {
+            let group = match &shared {
+                None => None,
+                Some(g) => Some(find_group(g)?),
+            };
+            Store::init_shared(&path, group.as_ref().map(|g| g.gid))?;
             writeln!(
                 out,
-                "created {} (schema {})",
+                "created {} (schema {}{})",
                 path.display(),
-                store::SCHEMA_VERSION
+                store::SCHEMA_VERSION,
+                match &group {
+                    Some(g) => format!(", shared with group {}: mode 0660", g.name),
+                    None => ", readable only by you: mode 0600".into(),
+                }
             )
             .map_err(io)?;
+            if let Some(g) = &group {
+                for advice in shared_dir_advice(&path, g) {
+                    eprintln!("salesboard: warning: {advice}");
+                }
+            }
+        }
+        Command::Access { what } => {
+            let mut s = Store::open(&path, Access::ReadWrite)?;
+            match what {
+                AccessCommand::List => {
+                    // Anyone on the list (or anyone at all, when it is empty) may read it.
+                    s.permit()?;
+                    let grants = s.grants()?;
+                    if grants.is_empty() {
+                        writeln!(
+                            out,
+                            "the access list is empty: the file's permissions decide who may read and write {}",
+                            path.display()
+                        )
+                        .map_err(io)?;
+                    }
+                    for g in grants {
+                        writeln!(
+                            out,
+                            "{:<16} uid {:<6} {:<8} {}  (by {} {})",
+                            g.user,
+                            g.uid,
+                            g.role.as_str(),
+                            if g.teams.is_empty() {
+                                "every team".to_string()
+                            } else {
+                                g.teams.join(", ")
+                            },
+                            g.granted_by,
+                            chrono::DateTime::from_timestamp(g.granted_at, 0)
+                                .map(|t| t
+                                    .with_timezone(&chrono::Local)
+                                    .format("%Y-%m-%d %H:%M")
+                                    .to_string())
+                                .unwrap_or_default()
+                        )
+                        .map_err(io)?;
+                    }
+                }
+                AccessCommand::Grant { user, role, team } => {
+                    let g = s.grant(&actor, &user, &role, &team)?;
+                    writeln!(
+                        out,
+                        "{} (uid {}) is now {} of {}, seeing {}",
+                        g.user,
+                        g.uid,
+                        g.role.as_str(),
+                        path.display(),
+                        if g.teams.is_empty() {
+                            "every team".to_string()
+                        } else {
+                            g.teams.join(", ")
+                        }
+                    )
+                    .map_err(io)?;
+                }
+                AccessCommand::Revoke { user } => {
+                    s.revoke(&actor, &user)?;
+                    writeln!(
+                        out,
+                        "removed {} from the access list",
+                        crate::text::clean(&user)
+                    )
+                    .map_err(io)?;
+                }
+            }
         }
         Command::Seed(a) => {
             let until = match &a.until {
@@ -676,4 +788,58 @@ fn report_period(a: &ReportArgs, today: chrono::NaiveDate) -> Result<Period, Fai
         None => today,
     };
     Ok(Period::containing(kind, at))
+}
+
+/// A group by name or number.
+fn find_group(g: &str) -> Result<nix::unistd::Group, Failure> {
+    let found = match g.parse::<u32>() {
+        Ok(n) => nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(n)),
+        Err(_) => nix::unistd::Group::from_name(g),
+    };
+    match found {
+        Ok(Some(group)) => Ok(group),
+        _ => Err(usage(format!(
+            "--shared: no group called '{}' on this machine (create it with `groupadd`, or give an existing one)",
+            crate::text::clean(g)
+        ))),
+    }
+}
+
+/// What the directory of a shared database still needs: SQLite creates `-wal` and `-shm`
+/// beside the file, as whoever opens it first, so the directory must be writable by the
+/// group and setgid to it (new files then belong to the group).
+fn shared_dir_advice(path: &std::path::Path, group: &nix::unistd::Group) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(meta) = std::fs::metadata(&dir) else {
+        return Vec::new();
+    };
+    let mode = meta.mode();
+    let mut missing = Vec::new();
+    if meta.gid() != group.gid.as_raw() {
+        missing.push("does not belong to the group");
+    }
+    if mode & 0o070 != 0o070 {
+        missing.push("is not readable, writable and searchable by the group");
+    }
+    if mode & 0o2000 == 0 {
+        missing.push("is not setgid (new -wal/-shm files would get each user's own group)");
+    }
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "the directory {} {}; everyone in {} must be able to create {}-wal and -shm there: run `chgrp {} {d} && chmod 2770 {d}` (see docs/operations.md)",
+        dir.display(),
+        missing.join(", "),
+        group.name,
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        group.name,
+        d = dir.display()
+    )]
 }

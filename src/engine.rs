@@ -108,7 +108,10 @@ pub fn build(
     team: Option<&str>,
     rep: Option<&str>,
 ) -> Result<Report> {
-    let data = store.dataset(DataWindow::for_period(&period))?;
+    let mut data = store.dataset(DataWindow::for_period(&period))?;
+    let permit = store.permit()?;
+    let team = restrict(&mut data, &permit, team, rep)?;
+    let team = team.as_deref();
     let scope = find_scope(&data, team, rep).map_err(|e| {
         let field = if team.is_some() { "team" } else { "rep" };
         let reason = e
@@ -118,4 +121,35 @@ pub fn build(
         StoreError::Invalid(crate::store::Validation::new(field, reason))
     })?;
     kpi::compute(&data, &Ctx::local(period, today), scope).map_err(StoreError::Other)
+}
+
+/// Applies the access list: teams and reps the user may not see are dropped before any
+/// name is matched (so messages never name them), and someone limited to some teams gets
+/// their team instead of the whole company. Returns the team to look for.
+fn restrict(
+    data: &mut crate::store::Dataset,
+    permit: &crate::store::Permit,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> Result<Option<String>> {
+    if permit.sees_all() {
+        return Ok(team.map(str::to_string));
+    }
+    data.teams.retain(|t| permit.sees_team(t.id));
+    for t in &mut data.teams {
+        if t.parent_id.is_some_and(|p| !permit.sees_team(p)) {
+            t.parent_id = None;
+        }
+    }
+    data.reps.retain(|r| permit.sees_team(r.team_id));
+    if team.is_some() || rep.is_some() {
+        return Ok(team.map(str::to_string));
+    }
+    match permit.roots.as_slice() {
+        [(id, _)] => Ok(Some(format!("#{id}"))),
+        _ => Err(StoreError::Denied(format!(
+            "you may see only some teams ({}): choose one with --team",
+            permit.team_list()
+        ))),
+    }
 }

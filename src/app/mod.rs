@@ -176,6 +176,10 @@ pub struct Snapshot {
     pub fallback: Option<String>,
     /// When these figures were computed.
     pub computed_at: Timestamp,
+    /// What the user running the board may see and do (the access list).
+    pub permit: crate::store::Permit,
+    /// The team these figures are for (the access list may have narrowed the request).
+    pub team: Option<TeamId>,
 }
 
 /// What the poller should compute.
@@ -304,8 +308,34 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// Whether the access list lets this user see every team (else the picker has no
+    /// "all teams" entry).
+    pub fn sees_all_teams(&self) -> bool {
+        self.snapshot.as_ref().is_none_or(|s| s.permit.sees_all())
+    }
+
+    /// True when nothing typed here could be saved: a read-only file, or a viewer's role.
+    pub fn cannot_write(&self) -> bool {
+        self.read_only
+            || self
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.permit.may_enter())
+    }
+
     /// Opens a form, unless nothing could be saved from it.
     pub fn open_form(&mut self, form: form::Form, editing: Option<(String, i64)>) {
+        if !self.read_only && self.cannot_write() {
+            self.status = Some(
+                self.lang
+                    .t(
+                        "Your role on this database is viewer: only managers and admins can enter data. Ask an admin (salesboard access list).",
+                        "Ваша роль в этой базе — наблюдатель: вносить данные могут менеджеры и администраторы. Обратитесь к администратору (salesboard access list).",
+                    )
+                    .to_string(),
+            );
+            return;
+        }
         if self.read_only {
             self.status = Some(
                 self.lang
@@ -451,6 +481,9 @@ impl App {
     pub fn accept(&mut self, snap: Snapshot) {
         if snap.seq == self.seq && snap.fallback.is_some() {
             self.period = snap.report.period;
+        }
+        if snap.seq == self.seq {
+            self.team = snap.team;
         }
         self.error = None;
         self.snapshot = Some(Arc::new(snap));
@@ -618,12 +651,16 @@ impl App {
     pub fn update(&mut self, action: Action) -> bool {
         let len = self.list_len();
         let page = self.page.max(1);
+        let sees_all = self.sees_all_teams();
+        let cannot_write = self.cannot_write();
         match (&mut self.overlay, action) {
             (_, Action::Quit) => self.quit = true,
             (Overlay::Help, Action::ToggleHelp | Action::Back) => self.overlay = Overlay::None,
             (Overlay::Help, _) => {}
             (Overlay::Picker { selected }, a) => {
-                let n = self.snapshot.as_ref().map(|s| s.teams.len()).unwrap_or(0) + 1;
+                // Entry 0 is "all teams" when the access list allows it; then the tree.
+                let all = usize::from(sees_all);
+                let n = (self.snapshot.as_ref().map(|s| s.teams.len()).unwrap_or(0) + all).max(1);
                 match a {
                     Action::Down => *selected = (*selected + 1).min(n - 1),
                     Action::Up => *selected = selected.saturating_sub(1),
@@ -633,14 +670,13 @@ impl App {
                     Action::PageUp => *selected = selected.saturating_sub(page),
                     Action::Back => self.overlay = Overlay::None,
                     Action::Open => {
-                        // Entry 0 is "all teams"; then the tree.
                         let pick = *selected;
-                        self.team = if pick == 0 {
+                        self.team = if pick < all {
                             None
                         } else {
                             self.snapshot
                                 .as_ref()
-                                .and_then(|s| s.teams.get(pick - 1))
+                                .and_then(|s| s.teams.get(pick - all))
                                 .map(|t| t.team.id)
                         };
                         self.overlay = Overlay::None;
@@ -678,7 +714,7 @@ impl App {
                     Action::Back => self.overlay = Overlay::None,
                     Action::Undo => self.outbox.push(writer::Job::Undo),
                     Action::Delete if n > 0 => {
-                        if self.read_only {
+                        if cannot_write {
                             self.open_form(
                                 form::Form::new(form::FormKind::Call, self.today()),
                                 None,
@@ -693,7 +729,7 @@ impl App {
                     Action::Open if n > 0 => {
                         let e = self.snapshot.as_ref().and_then(|s| s.recent.get(*selected));
                         if let Some(e) = e {
-                            if self.read_only {
+                            if cannot_write {
                                 let f = form::Form::new(form::FormKind::Call, self.today());
                                 self.open_form(f, None);
                             } else if form::FormKind::from_name(&e.entity).is_some() {
@@ -751,7 +787,7 @@ impl App {
                                 .iter()
                                 .position(|e| e.team.id == t)
                         })
-                        .map(|i| i + 1)
+                        .map(|i| i + usize::from(self.sees_all_teams()))
                         .unwrap_or(0);
                     self.overlay = Overlay::Picker { selected };
                 }
@@ -821,7 +857,7 @@ impl App {
                 Action::ToggleHelp => self.overlay = Overlay::Help,
                 Action::Quit => self.quit = true,
                 Action::AddEntry => {
-                    if self.read_only {
+                    if self.cannot_write() {
                         self.open_form(form::Form::new(form::FormKind::Call, self.today()), None);
                     } else {
                         self.overlay = Overlay::Menu { selected: 0 };

@@ -95,21 +95,31 @@ pub fn compute(
     req: Request,
     today: chrono::NaiveDate,
 ) -> crate::store::Result<Snapshot> {
+    let permit = store.permit()?;
     let chosen = engine::choose_period(store, req.period)?;
-    let teams = store.teams()?;
-    let team_name = req
+    let teams: Vec<_> = store
+        .teams()?
+        .into_iter()
+        .filter(|t| permit.sees_team(t.id))
+        .collect();
+    // A team the access list hides (or "all teams" for someone limited to some) becomes
+    // the first team they may see.
+    let team = req
         .team
-        .and_then(|t| teams.iter().find(|x| x.id == t))
-        .map(|t| format!("#{}", t.id));
+        .filter(|t| teams.iter().any(|x| x.id == *t))
+        .or_else(|| permit.roots.first().map(|r| r.0));
+    let team_name = team.map(|t| format!("#{t}"));
     let report = engine::build(store, chosen.period, today, team_name.as_deref(), None)?;
     Ok(Snapshot {
         seq: req.seq,
         report,
         teams: tree(&teams),
-        recent: store.recent_entries(RECENT)?,
+        recent: store.recent_entries(RECENT, &permit)?,
         customers: std::sync::Arc::new(store.customer_names()?),
         fallback: chosen.fallback,
         computed_at: chrono::Utc::now().timestamp(),
+        permit,
+        team,
     })
 }
 

@@ -63,6 +63,8 @@ pub fn open_store(path: &Path, read_only: bool) -> Result<(Store, Access), Store
 /// returned (and printed by the caller) so a bad database never leaves a broken screen.
 pub fn run(opts: Options) -> Result<(), String> {
     let (store, access) = open_store(&opts.path, opts.read_only).map_err(|e| e.to_string())?;
+    // Someone the access list leaves out is told so before the screen is taken over.
+    store.permit().map_err(|e| e.to_string())?;
     drop(store);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

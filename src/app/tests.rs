@@ -100,6 +100,8 @@ fn board() -> App {
         customers: Default::default(),
         fallback: None,
         computed_at: 0,
+        permit: crate::store::Permit::everything(0, false),
+        team: None,
     });
     app
 }

@@ -293,6 +293,22 @@ impl Store {
     /// [`Store::EXPORT_KINDS`] (the table's own name and `-` for `_` are accepted too).
     pub fn export_csv(&self, kind: &str, out: impl Write) -> Result<usize> {
         let spec = export_spec(kind)?;
+        // The access list: the audit log is for admins; rows of reps in teams the user may
+        // not see are left out (customers without an owner and campaigns are shared).
+        let permit = self.permit()?;
+        if spec.kind == "audit_log" && permit.role != super::Role::Admin {
+            return Err(StoreError::Denied(format!(
+                "only an admin may export the audit log (your role is {})",
+                permit.role.as_str()
+            )));
+        }
+        let shows = |key: Option<i64>, team: Option<i64>| match spec.kind {
+            _ if permit.sees_all() => true,
+            "teams" => key.is_some_and(|t| permit.sees_team(t)),
+            "campaigns" => true,
+            "customers" => team.is_none_or(|t| permit.sees_team(t)),
+            _ => team.is_some_and(|t| permit.sees_team(t)),
+        };
         // One read transaction, so the table and the names it refers to agree.
         let tx = self.conn().unchecked_transaction()?;
         let mut w = csv::Writer::from_writer(out);
@@ -306,13 +322,21 @@ impl Store {
             let mut stmt = tx.prepare(spec.sql)?;
             let mut q = stmt.query([])?;
             while let Some(r) = q.next()? {
-                // Columns 0 and 1 are a row key and (for teams) the parent key, not written.
+                // Columns 0 and 1 are a row key and its team (for teams, the parent), not written.
+                if !shows(r.get(0)?, r.get(1)?) {
+                    continue;
+                }
                 let mut cells = Vec::with_capacity(spec.cols.len());
                 for (i, (_, fmt)) in spec.cols.iter().enumerate() {
                     cells.push(format_cell(r.get::<_, Value>(i + 2)?, *fmt));
                 }
                 if spec.kind == "teams" {
                     let key: i64 = r.get::<_, Option<i64>>(0)?.unwrap_or_default();
+                    if r.get::<_, Option<i64>>(1)?
+                        .is_some_and(|p| !permit.sees_team(p))
+                    {
+                        cells[1].clear(); // a parent the user may not see is not named
+                    }
                     teams.push((key, r.get(1)?, cells));
                 } else {
                     w.write_record(&cells).map_err(werr)?;
@@ -1406,7 +1430,8 @@ enum Fmt {
 
 struct ExportSpec {
     kind: &'static str,
-    /// Selects a key, a parent key (teams) or NULL, then one column per `cols`.
+    /// Selects a key, then the team the row belongs to (teams: their parent; campaigns and
+    /// the audit log: NULL), then one column per `cols`.
     sql: &'static str,
     cols: &'static [(&'static str, Fmt)],
 }
@@ -1422,7 +1447,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "reps",
-        sql: "SELECT r.id, NULL, r.name, t.name, r.region, r.hired_on, r.active
+        sql: "SELECT r.id, r.team_id, r.name, t.name, r.region, r.hired_on, r.active
               FROM rep r LEFT JOIN team t ON t.id = r.team_id ORDER BY r.id",
         cols: &[
             ("name", P),
@@ -1434,7 +1459,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "plans",
-        sql: "SELECT p.id, NULL, r.name, p.month, p.revenue_target, p.units_target, p.calls_target,
+        sql: "SELECT p.id, r.team_id, r.name, p.month, p.revenue_target, p.units_target, p.calls_target,
               p.meetings_target FROM plan p LEFT JOIN rep r ON r.id = p.rep_id ORDER BY p.id",
         cols: &[
             ("rep", P),
@@ -1447,7 +1472,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "team_plans",
-        sql: "SELECT p.id, NULL, t.name, p.month, p.revenue_target, p.units_target, p.calls_target,
+        sql: "SELECT p.id, p.team_id, t.name, p.month, p.revenue_target, p.units_target, p.calls_target,
               p.meetings_target, p.entered_by, p.entered_at
               FROM team_plan p LEFT JOIN team t ON t.id = p.team_id ORDER BY p.id",
         cols: &[
@@ -1464,7 +1489,7 @@ const EXPORTS: &[ExportSpec] = &[
     ExportSpec {
         kind: "customers",
         sql:
-            "SELECT c.id, NULL, c.id, c.name, c.region, r.name, c.acquired_on, c.churned_on, m.name
+            "SELECT c.id, r.team_id, c.id, c.name, c.region, r.name, c.acquired_on, c.churned_on, m.name
               FROM customer c LEFT JOIN rep r ON r.id = c.rep_id
               LEFT JOIN campaign m ON m.id = c.campaign_id ORDER BY c.id",
         cols: &[
@@ -1493,7 +1518,7 @@ const EXPORTS: &[ExportSpec] = &[
     // A customer is written by name when no other customer has that name, else as #id.
     ExportSpec {
         kind: "deals",
-        sql: "SELECT d.id, NULL, d.id, r.name,
+        sql: "SELECT d.id, r.team_id, d.id, r.name,
               CASE WHEN c.id IS NULL THEN NULL
                    WHEN (SELECT count(*) FROM customer x WHERE x.name = c.name) = 1
                         AND substr(c.name, 1, 1) <> '#' THEN c.name
@@ -1524,8 +1549,9 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "stage_changes",
-        sql: "SELECT id, NULL, deal_id, from_stage, to_stage, at FROM stage_change
-              ORDER BY deal_id, at, id",
+        sql: "SELECT s.id, r.team_id, s.deal_id, s.from_stage, s.to_stage, s.at FROM stage_change s
+              LEFT JOIN deal d ON d.id = s.deal_id LEFT JOIN rep r ON r.id = d.rep_id
+              ORDER BY s.deal_id, s.at, s.id",
         cols: &[
             ("deal_id", P),
             ("from_stage", P),
@@ -1535,7 +1561,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "activities",
-        sql: "SELECT a.id, NULL, a.id, r.name, a.kind, a.at, a.duration_min, a.outcome,
+        sql: "SELECT a.id, r.team_id, a.id, r.name, a.kind, a.at, a.duration_min, a.outcome,
               a.customer_id, c.name, a.deal_id, a.note, a.entered_by, a.entered_at
               FROM activity a LEFT JOIN rep r ON r.id = a.rep_id
               LEFT JOIN customer c ON c.id = a.customer_id ORDER BY a.id",
@@ -1556,7 +1582,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "satisfaction",
-        sql: "SELECT s.id, NULL, s.id, r.name, s.taken_on, s.score, s.workload, s.team, s.manager,
+        sql: "SELECT s.id, r.team_id, s.id, r.name, s.taken_on, s.score, s.workload, s.team, s.manager,
               s.pay, s.comment, s.entered_by, s.entered_at
               FROM satisfaction s LEFT JOIN rep r ON r.id = s.rep_id ORDER BY s.id",
         cols: &[
@@ -1575,7 +1601,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "knowledge_tests",
-        sql: "SELECT k.id, NULL, k.id, r.name, k.taken_on, k.score, k.entered_by, k.entered_at
+        sql: "SELECT k.id, r.team_id, k.id, r.name, k.taken_on, k.score, k.entered_by, k.entered_at
               FROM knowledge_test k LEFT JOIN rep r ON r.id = k.rep_id ORDER BY k.id",
         cols: &[
             ("id", P),
@@ -1588,7 +1614,7 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "inquiries",
-        sql: "SELECT q.id, NULL, q.id, r.name, q.customer_id, c.name, q.channel, q.received_at,
+        sql: "SELECT q.id, r.team_id, q.id, r.name, q.customer_id, c.name, q.channel, q.received_at,
               q.first_response_at, q.entered_by, q.entered_at
               FROM inquiry q LEFT JOIN rep r ON r.id = q.rep_id
               LEFT JOIN customer c ON c.id = q.customer_id ORDER BY q.id",
@@ -1606,7 +1632,8 @@ const EXPORTS: &[ExportSpec] = &[
     },
     ExportSpec {
         kind: "invoices",
-        sql: "SELECT id, NULL, deal_id, amount, issued_on, due_on, paid_on FROM invoice ORDER BY id",
+        sql: "SELECT i.id, r.team_id, i.deal_id, i.amount, i.issued_on, i.due_on, i.paid_on FROM invoice i
+              LEFT JOIN deal d ON d.id = i.deal_id LEFT JOIN rep r ON r.id = d.rep_id ORDER BY i.id",
         cols: &[
             ("deal_id", P),
             ("amount", M),
@@ -2177,9 +2204,9 @@ mod tests {
             )
             .expect("insert");
         let teams = export(&store, "teams");
-        assert_eq!(teams, "name,parent\nEvil[2JTeam,\n");
+        assert_eq!(teams, "name,parent\nEvilTeam,\n");
         let reps = export(&store, "rep");
-        assert!(reps.contains("Bad[2JRep,Evil[2JTeam,"), "{reps}");
+        assert!(reps.contains("BadRep,EvilTeam,"), "{reps}");
         assert!(!reps.contains('\x1b') && !reps.contains('\u{202E}'));
         let audit = export(&store, "audit-log");
         assert!(audit.starts_with("id,at,uid,user,"), "{audit}");
@@ -2191,7 +2218,7 @@ mod tests {
         )
         .expect("import");
         let names = export(&store, "teams");
-        assert!(names.contains("\nX[31mY,\n"), "{names}");
+        assert!(names.contains("\nXY,\n"), "{names}");
         match store.export_csv("nonsense", Vec::new()) {
             Err(StoreError::Other(msg)) => {
                 assert!(

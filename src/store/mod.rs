@@ -1,12 +1,14 @@
 //! The only module that speaks SQL: connection setup, migrations, typed queries and
 //! validated writes, change detection.
 
+mod access;
 mod csvio;
 mod entries;
 mod query;
 pub mod seed;
 mod write;
 
+pub use access::{Grant, Permit, Role};
 pub use csvio::{ImportKind, ImportReport, RowError};
 pub use entries::Deletion;
 pub use query::{DataWindow, Dataset};
@@ -18,7 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Numbered migrations; migration N brings the schema to version N.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_access.sql"),
+];
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -58,6 +63,9 @@ pub enum StoreError {
     Busy,
     #[error("{0}")]
     Invalid(#[from] Validation),
+    /// Refused by the access list (see `store::access`).
+    #[error("{0}")]
+    Denied(String),
     #[error("{} bad row(s); nothing was imported", .0.len())]
     Rows(Vec<RowError>),
     #[error("database error: {0}")]
@@ -104,6 +112,13 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Creates a new, empty database at `path`, readable and writable only by its owner.
     pub fn init(path: &Path) -> Result<Store> {
+        Store::init_shared(path, None)
+    }
+
+    /// Creates a new, empty database; with `group`, the file belongs to that group and its
+    /// members may read and write it (mode 0660). SQLite gives the `-wal` and `-shm` files
+    /// the database file's mode.
+    pub fn init_shared(path: &Path, group: Option<nix::unistd::Gid>) -> Result<Store> {
         use std::os::unix::fs::OpenOptionsExt;
         match std::fs::OpenOptions::new()
             .write(true)
@@ -111,7 +126,27 @@ impl Store {
             .mode(0o600)
             .open(path)
         {
-            Ok(_) => {}
+            Ok(file) => {
+                if let Some(gid) = group {
+                    use std::os::unix::fs::PermissionsExt;
+                    let undo = |msg: String| {
+                        let _ = std::fs::remove_file(path);
+                        StoreError::Other(msg)
+                    };
+                    nix::unistd::fchown(&file, None, Some(gid)).map_err(|e| {
+                        undo(format!(
+                            "cannot give {} to group {}: {e} (you must be a member of the group); nothing was created",
+                            path.display(),
+                            gid
+                        ))
+                    })?;
+                    // Set after chown, and explicitly: the umask would take the group bits.
+                    file.set_permissions(std::fs::Permissions::from_mode(0o660))
+                        .map_err(|e| {
+                            undo(format!("cannot set the mode of {}: {e}", path.display()))
+                        })?;
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::Exists(path.to_path_buf()));
             }
@@ -333,7 +368,9 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| ro(e.into()))?;
-        let audit = Audit { actor };
+        // Read inside the write lock, so a change to the access list cannot slip between.
+        let permit = access::permit_in(&tx, &path, actor.uid)?;
+        let audit = Audit { actor, permit };
         let out = f(&tx, &audit).map_err(ro)?;
         tx.commit().map_err(|e| ro(e.into()))?;
         Ok(out)
@@ -406,6 +443,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let uid = nix::unistd::getuid().as_raw();
+        if access::permit_in(&tx, &self.path, uid)?.role != Role::Admin {
+            return Err(StoreError::Denied(
+                "only an admin of this database may load data in bulk".into(),
+            ));
+        }
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -437,6 +480,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
 /// Records changes in the audit log inside the same transaction as the change.
 pub(crate) struct Audit<'a> {
     actor: &'a Actor,
+    permit: Permit,
 }
 
 impl Audit<'_> {
@@ -449,6 +493,8 @@ impl Audit<'_> {
         old: Option<serde_json::Value>,
         new: Option<serde_json::Value>,
     ) -> Result<()> {
+        // Every change is recorded here, so this is where the access list is enforced.
+        access::authorize(tx, &self.permit, entity, row_id, old.as_ref())?;
         tx.prepare_cached(
             "INSERT INTO audit_log(at, uid, user, action, entity, row_id, old_values, new_values)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -364,27 +364,32 @@ impl Store {
 
     /// The latest entries typed into salesboard (calls, meetings, surveys, tests, plans),
     /// newest first, with who entered them.
-    pub fn recent_entries(&self, limit: usize) -> Result<Vec<EntryLine>> {
+    pub fn recent_entries(&self, limit: usize, permit: &super::Permit) -> Result<Vec<EntryLine>> {
+        // Only the reps of teams the access list shows (NULL: every team).
+        let teams = permit
+            .teams
+            .as_ref()
+            .map(|t| serde_json::to_string(t).expect("ids serialise"));
         let mut stmt = self.conn.prepare_cached(
             "SELECT * FROM (
                SELECT a.kind AS entity, a.id, r.name, a.at,
                       a.outcome || CASE WHEN a.duration_min > 0 THEN ', ' || a.duration_min || ' min' ELSE '' END
                         || CASE WHEN a.note <> '' THEN ' — ' || a.note ELSE '' END,
                       a.entered_by, a.entered_at
-                 FROM activity a JOIN rep r ON r.id = a.rep_id WHERE a.entered_at IS NOT NULL
+                 FROM activity a JOIN rep r ON r.id = a.rep_id WHERE a.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
                UNION ALL
                SELECT 'satisfaction', s.id, r.name, s.entered_at, 'score ' || s.score || '/10', s.entered_by, s.entered_at
-                 FROM satisfaction s JOIN rep r ON r.id = s.rep_id WHERE s.entered_at IS NOT NULL
+                 FROM satisfaction s JOIN rep r ON r.id = s.rep_id WHERE s.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
                UNION ALL
                SELECT 'knowledge', k.id, r.name, k.entered_at, 'test ' || k.score || '%', k.entered_by, k.entered_at
-                 FROM knowledge_test k JOIN rep r ON r.id = k.rep_id WHERE k.entered_at IS NOT NULL
+                 FROM knowledge_test k JOIN rep r ON r.id = k.rep_id WHERE k.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
                UNION ALL
                SELECT 'plan', p.id, r.name, p.entered_at, 'plan ' || p.month, p.entered_by, p.entered_at
-                 FROM plan p JOIN rep r ON r.id = p.rep_id WHERE p.entered_at IS NOT NULL
+                 FROM plan p JOIN rep r ON r.id = p.rep_id WHERE p.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
              ) ORDER BY 7 DESC, 2 DESC LIMIT ?1",
         )?;
         let rows = stmt
-            .query_map([limit as i64], |r| {
+            .query_map(rusqlite::params![limit as i64, teams], |r| {
                 Ok(EntryLine {
                     entity: r.get(0)?,
                     id: r.get(1)?,

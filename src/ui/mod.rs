@@ -215,6 +215,8 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App) {
         team,
         if app.read_only {
             lang.t(" · READ-ONLY", " · ТОЛЬКО ЧТЕНИЕ")
+        } else if app.cannot_write() {
+            lang.t(" · VIEWER", " · ПРОСМОТР")
         } else {
             ""
         }
@@ -460,9 +462,12 @@ fn draw_entries(f: &mut Frame, body: Rect, app: &App, selected: usize, confirm: 
 
 fn draw_picker(f: &mut Frame, body: Rect, app: &App, selected: usize) {
     let lang = app.lang;
-    let mut items = vec![ListItem::new(
-        lang.t("All teams", "Все команды").to_string(),
-    )];
+    let mut items = Vec::new();
+    if app.sees_all_teams() {
+        items.push(ListItem::new(
+            lang.t("All teams", "Все команды").to_string(),
+        ));
+    }
     if let Some(s) = &app.snapshot {
         for e in &s.teams {
             items.push(ListItem::new(format!(

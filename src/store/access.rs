@@ -1,0 +1,466 @@
+//! Who may see and change what: the optional access list.
+//!
+//! - No rows in `access`: the file's permissions decide (everyone who can open the file may
+//!   do everything salesboard does).
+//! - Rows present: a uid that is not listed is refused everything but `check`.
+//!   `viewer` sees; `manager` also enters and corrects calls, meetings, scores, plans and
+//!   responses for the reps of their teams; `admin` sees every team and may also import,
+//!   seed, change settings and the access list.
+//! - Team rows limit a viewer or manager to those teams and their sub-teams; none means
+//!   every team.
+//! - root (uid 0) is always an admin: it can change the file with any tool anyway.
+//!
+//! The checks sit where reads and writes happen (the report engine, the export, the audit
+//! record every change writes), so the board, `report`, `export` and `add` all obey them.
+
+use super::{Result, Store, StoreError};
+use crate::model::TeamId;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> std::result::Result<Role, String> {
+        match s.trim().to_lowercase().as_str() {
+            "viewer" => Ok(Role::Viewer),
+            "manager" => Ok(Role::Manager),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!(
+                "'{}' is not a role (viewer, manager, admin)",
+                crate::text::clean(other)
+            )),
+        }
+    }
+}
+
+/// What one OS user may do on this database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Permit {
+    pub uid: u32,
+    pub role: Role,
+    /// False when the access list is empty (the file's permissions decide).
+    pub listed: bool,
+    /// The teams granted (tops of what may be seen), by name; empty means every team.
+    pub roots: Vec<(TeamId, String)>,
+    /// Every team that may be seen (the granted ones and their sub-teams); None: all.
+    pub teams: Option<BTreeSet<TeamId>>,
+}
+
+impl Permit {
+    /// Everything allowed: no access list, or root, or an admin.
+    pub fn everything(uid: u32, listed: bool) -> Permit {
+        Permit {
+            uid,
+            role: Role::Admin,
+            listed,
+            roots: Vec::new(),
+            teams: None,
+        }
+    }
+
+    pub fn sees_team(&self, team: TeamId) -> bool {
+        self.teams.as_ref().is_none_or(|t| t.contains(&team))
+    }
+
+    /// Whether the whole company (every team) may be seen.
+    pub fn sees_all(&self) -> bool {
+        self.teams.is_none()
+    }
+
+    pub fn may_enter(&self) -> bool {
+        self.role >= Role::Manager
+    }
+
+    /// Why this user cannot enter data, if they cannot.
+    pub fn entry_refusal(&self) -> Option<String> {
+        (!self.may_enter()).then(|| {
+            format!(
+                "your role on this database is {}: only managers and admins can enter data",
+                self.role.as_str()
+            )
+        })
+    }
+
+    /// The granted team names, for messages.
+    pub fn team_list(&self) -> String {
+        self.roots
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One row of the access list, for `salesboard access list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Grant {
+    pub uid: u32,
+    pub user: String,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub granted_by: String,
+    pub granted_at: i64,
+}
+
+/// The login name of a uid, or `uid N`.
+pub fn user_name(uid: u32) -> String {
+    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .ok()
+        .flatten()
+        .map(|u| crate::text::clean_owned(u.name))
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// A login name or a numeric uid → uid.
+pub fn resolve_user(s: &str) -> std::result::Result<(u32, String), String> {
+    let s = s.trim();
+    if let Ok(uid) = s.parse::<u32>() {
+        return Ok((uid, user_name(uid)));
+    }
+    match nix::unistd::User::from_name(s) {
+        Ok(Some(u)) => Ok((u.uid.as_raw(), crate::text::clean_owned(u.name))),
+        _ => Err(format!(
+            "no user called '{}' on this machine (give a login name or a numeric uid)",
+            crate::text::clean(s)
+        )),
+    }
+}
+
+impl Store {
+    /// What the user running this process may do.
+    pub fn permit(&self) -> Result<Permit> {
+        self.permit_for(nix::unistd::getuid().as_raw())
+    }
+
+    /// What `uid` may do. Refuses a uid that is not on a non-empty access list.
+    pub fn permit_for(&self, uid: u32) -> Result<Permit> {
+        permit_in(self.conn(), self.path(), uid)
+    }
+
+    /// The access list, by user name.
+    pub fn grants(&self) -> Result<Vec<Grant>> {
+        let conn = self.conn();
+        let mut out: Vec<Grant> = conn
+            .prepare(
+                "SELECT uid, user, role, granted_by, granted_at FROM access ORDER BY user, uid",
+            )?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })?
+            .map(|r| {
+                let (uid, user, role, by, at) = r?;
+                Ok(Grant {
+                    uid,
+                    user: crate::text::clean_owned(user),
+                    role: Role::parse(&role).unwrap_or(Role::Viewer),
+                    teams: Vec::new(),
+                    granted_by: crate::text::clean_owned(by),
+                    granted_at: at,
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT t.name FROM access_team a JOIN team t ON t.id = a.team_id WHERE a.uid = ?1 ORDER BY t.name",
+        )?;
+        for g in &mut out {
+            g.teams = stmt
+                .query_map([g.uid], |r| r.get::<_, String>(0))?
+                .map(|r| r.map(crate::text::clean_owned))
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(out)
+    }
+
+    /// Adds or replaces `uid`'s row: its role and the teams (names, `#id` or a unique part)
+    /// it may see. The first row must make the person writing it an admin, so that nobody
+    /// locks themselves out.
+    pub fn grant(
+        &mut self,
+        actor: &super::Actor,
+        who: &str,
+        role: &str,
+        teams: &[String],
+    ) -> Result<Grant> {
+        let (uid, user) = resolve_user(who).map_err(|e| super::Validation::new("user", e))?;
+        let role = Role::parse(role).map_err(|e| super::Validation::new("role", e))?;
+        let all = self.teams()?;
+        let mut team_ids = Vec::new();
+        for t in teams {
+            let id = pick_team(&all, t).map_err(|e| super::Validation::new("team", e))?;
+            if !team_ids.contains(&id) {
+                team_ids.push(id);
+            }
+        }
+        if role == Role::Admin && !team_ids.is_empty() {
+            return Err(super::Validation::new(
+                "team",
+                "an admin sees every team; give teams to viewers and managers only",
+            )
+            .into());
+        }
+        let listed = self.permit_for(actor.uid)?.listed;
+        if !listed && actor.uid != 0 && !(uid == actor.uid && role == Role::Admin) {
+            return Err(super::Validation::new(
+                "user",
+                format!(
+                    "the access list is empty: its first row must make you an admin (`salesboard access grant {} --role admin`), or you would lock yourself out",
+                    actor.user
+                ),
+            )
+            .into());
+        }
+        self.write(actor, |tx, audit| {
+            let old: Option<String> = tx
+                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.get(0))
+                .optional()?;
+            tx.execute(
+                "INSERT INTO access(uid, user, role, granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(uid) DO UPDATE SET user = excluded.user, role = excluded.role,
+                   granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+                params![uid, user, role.as_str(), actor.user, actor.now],
+            )?;
+            tx.execute("DELETE FROM access_team WHERE uid = ?1", [uid])?;
+            for id in &team_ids {
+                tx.execute(
+                    "INSERT INTO access_team(uid, team_id) VALUES (?1, ?2)",
+                    params![uid, id],
+                )?;
+            }
+            audit.record(
+                tx,
+                if old.is_some() { "update" } else { "insert" },
+                "access",
+                Some(i64::from(uid)),
+                old.map(|o| serde_json::json!({ "role": o })),
+                Some(serde_json::json!({ "user": user, "role": role.as_str(), "teams": team_ids })),
+            )?;
+            Ok(())
+        })?;
+        Ok(self
+            .grants()?
+            .into_iter()
+            .find(|g| g.uid == uid)
+            .expect("the row was just written"))
+    }
+
+    /// Removes `who` from the access list. The last admin cannot be removed while other
+    /// rows remain.
+    pub fn revoke(&mut self, actor: &super::Actor, who: &str) -> Result<()> {
+        let (uid, user) = resolve_user(who).map_err(|e| super::Validation::new("user", e))?;
+        self.write(actor, |tx, audit| {
+            let role: Option<String> = tx
+                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.get(0))
+                .optional()?;
+            let Some(role) = role else {
+                return Err(super::Validation::new("user", format!("{user} is not on the access list")).into());
+            };
+            let (admins, rows): (i64, i64) = tx.query_row(
+                "SELECT count(*) FILTER (WHERE role = 'admin'), count(*) FROM access",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if role == "admin" && admins == 1 && rows > 1 {
+                return Err(super::Validation::new(
+                    "user",
+                    format!("{user} is the last admin: make someone else an admin first, or revoke everyone else"),
+                )
+                .into());
+            }
+            tx.execute("DELETE FROM access WHERE uid = ?1", [uid])?;
+            audit.record(tx, "delete", "access", Some(i64::from(uid)), Some(serde_json::json!({ "user": user, "role": role })), None)?;
+            Ok(())
+        })
+    }
+}
+
+/// A team by exact name (any case), `#id` or a unique part of its name.
+fn pick_team(all: &[crate::model::Team], s: &str) -> std::result::Result<TeamId, String> {
+    let w = s.trim().to_lowercase();
+    if let Some(id) = w.strip_prefix('#').and_then(|n| n.parse::<TeamId>().ok()) {
+        return all
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.id)
+            .ok_or_else(|| format!("no team #{id}"));
+    }
+    if let Some(t) = all.iter().find(|t| t.name.to_lowercase() == w) {
+        return Ok(t.id);
+    }
+    let hits: Vec<_> = all
+        .iter()
+        .filter(|t| t.name.to_lowercase().contains(&w))
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(format!("no team called '{}'", crate::text::clean(s.trim()))),
+        many => Err(format!(
+            "'{}' matches {} teams ({}); type more of the name",
+            crate::text::clean(s.trim()),
+            many.len(),
+            many.iter()
+                .take(4)
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// What `uid` may do on the database behind `conn` (at `path`, for messages).
+pub(crate) fn permit_in(conn: &Connection, path: &Path, uid: u32) -> Result<Permit> {
+    let listed: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM access)")?
+        .query_row([], |r| r.get(0))?;
+    if !listed || uid == 0 {
+        return Ok(Permit::everything(uid, listed));
+    }
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM access WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
+    let Some(role) = role else {
+        let admins: Vec<String> = conn
+            .prepare_cached("SELECT user FROM access WHERE role = 'admin' ORDER BY user")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|r| r.map(crate::text::clean_owned))
+            .collect::<rusqlite::Result<_>>()?;
+        let admins = if admins.is_empty() {
+            "root".to_string()
+        } else {
+            admins.join(", ")
+        };
+        return Err(StoreError::Denied(format!(
+            "you ({}, uid {uid}) are not on the access list of {}: ask one of its admins ({admins}) to run `salesboard access grant {} --role viewer`",
+            user_name(uid),
+            path.display(),
+            user_name(uid),
+        )));
+    };
+    let role = Role::parse(&role).map_err(StoreError::Other)?;
+    if role == Role::Admin {
+        return Ok(Permit::everything(uid, true));
+    }
+    let roots: Vec<(TeamId, String)> = conn
+        .prepare_cached(
+            "SELECT t.id, t.name FROM access_team a JOIN team t ON t.id = a.team_id
+             WHERE a.uid = ?1 ORDER BY t.name",
+        )?
+        .query_map([uid], |r| {
+            Ok((r.get(0)?, crate::text::clean_owned(r.get(1)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let teams = if roots.is_empty() {
+        None
+    } else {
+        let parents: Vec<(TeamId, Option<TeamId>)> = conn
+            .prepare_cached("SELECT id, parent_id FROM team")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut seen: BTreeSet<TeamId> = roots.iter().map(|r| r.0).collect();
+        // Sub-teams, to any depth.
+        loop {
+            let before = seen.len();
+            for (id, parent) in &parents {
+                if parent.is_some_and(|p| seen.contains(&p)) {
+                    seen.insert(*id);
+                }
+            }
+            if seen.len() == before {
+                break;
+            }
+        }
+        Some(seen)
+    };
+    Ok(Permit {
+        uid,
+        role,
+        listed: true,
+        roots,
+        teams,
+    })
+}
+
+/// Tables whose rows are a rep's entries: managers may change them for their teams' reps.
+const ENTRY_TABLES: &[&str] = &[
+    "activity",
+    "satisfaction",
+    "knowledge_test",
+    "plan",
+    "inquiry",
+];
+
+/// May `permit` make this change? `row_id` names the row as it is now (absent after a
+/// delete); `old` holds its earlier values, with `rep_id` when the rep may have changed.
+pub(crate) fn authorize(
+    conn: &Connection,
+    permit: &Permit,
+    entity: &str,
+    row_id: Option<i64>,
+    old: Option<&serde_json::Value>,
+) -> Result<()> {
+    if !ENTRY_TABLES.contains(&entity) {
+        if permit.role == Role::Admin {
+            return Ok(());
+        }
+        return Err(StoreError::Denied(format!(
+            "only an admin may change {entity} on this database (your role is {})",
+            permit.role.as_str()
+        )));
+    }
+    if let Some(why) = permit.entry_refusal() {
+        return Err(StoreError::Denied(why));
+    }
+    if permit.sees_all() {
+        return Ok(());
+    }
+    let mut reps: Vec<i64> = Vec::new();
+    if let Some(id) = row_id {
+        // `entity` is one of ENTRY_TABLES, never input.
+        let now: Option<i64> = conn
+            .query_row(
+                &format!("SELECT rep_id FROM {entity} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        reps.extend(now);
+    }
+    if let Some(r) = old.and_then(|o| o.get("rep_id")).and_then(|v| v.as_i64()) {
+        reps.push(r);
+    }
+    for rep in reps {
+        let (name, team): (String, Option<TeamId>) = conn
+            .prepare_cached("SELECT name, team_id FROM rep WHERE id = ?1")?
+            .query_row([rep], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if !team.is_some_and(|t| permit.sees_team(t)) {
+            return Err(StoreError::Denied(format!(
+                "{} is not in your teams ({}): you may enter data only for their reps",
+                crate::text::clean(&name),
+                permit.team_list()
+            )));
+        }
+    }
+    Ok(())
+}
