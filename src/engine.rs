@@ -108,9 +108,20 @@ pub fn build(
     team: Option<&str>,
     rep: Option<&str>,
 ) -> Result<Report> {
+    build_for(store, &store.permit()?, period, today, team, rep)
+}
+
+/// [`build`] as seen by `permit` (the access list).
+pub fn build_for(
+    store: &Store,
+    permit: &crate::store::Permit,
+    period: Period,
+    today: NaiveDate,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> Result<Report> {
     let mut data = store.dataset(DataWindow::for_period(&period))?;
-    let permit = store.permit()?;
-    let team = restrict(&mut data, &permit, team, rep)?;
+    let team = restrict(&mut data, permit, team, rep)?;
     let team = team.as_deref();
     let scope = find_scope(&data, team, rep).map_err(|e| {
         let field = if team.is_some() { "team" } else { "rep" };

@@ -464,3 +464,214 @@ pub(crate) fn authorize(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ActivityKind;
+    use crate::store::{Actor, NewActivity};
+
+    const NOW: i64 = 1_795_435_200; // 2026-11-23 12:00 UTC
+
+    fn as_uid(uid: u32) -> Actor {
+        Actor {
+            uid,
+            user: format!("u{uid}"),
+            now: NOW,
+        }
+    }
+
+    /// Moscow (with a sub-team South) and Petersburg, one rep in each.
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::init(&dir.path().join("kpi.db")).unwrap();
+        s.conn()
+            .execute_batch(
+                "INSERT INTO team(id, name) VALUES (1, 'Москва'), (3, 'Питер');
+                 INSERT INTO team(id, name, parent_id) VALUES (2, 'Москва Юг', 1);
+                 INSERT INTO rep(id, name, team_id, region, hired_on) VALUES
+                   (1, 'Иван Петров', 1, 'Москва', '2025-03-01'),
+                   (2, 'Юлия Южная', 2, 'Москва', '2025-03-01'),
+                   (3, 'Пётр Невский', 3, 'Питер', '2025-03-01');",
+            )
+            .unwrap();
+        (dir, s)
+    }
+
+    fn call(rep: &str) -> NewActivity {
+        NewActivity {
+            kind: Some(ActivityKind::Call),
+            rep: rep.into(),
+            date: "2026-11-20".into(),
+            time: "14:30".into(),
+            ..NewActivity::default()
+        }
+    }
+
+    fn denied<T: std::fmt::Debug>(r: Result<T>) -> String {
+        match r {
+            Err(StoreError::Denied(m)) => m,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_list_lets_the_file_permissions_decide() {
+        let (_d, mut s) = store();
+        let p = s.permit_for(4242).unwrap();
+        assert_eq!((p.role, p.listed, p.sees_all()), (Role::Admin, false, true));
+        s.add_activity(&as_uid(4242), &call("#3")).unwrap();
+    }
+
+    #[test]
+    fn the_first_row_must_make_its_writer_an_admin() {
+        let (_d, mut s) = store();
+        let e = s.grant(&as_uid(1000), "2000", "viewer", &[]).unwrap_err();
+        assert!(e.to_string().contains("lock yourself out"), "{e}");
+        assert!(s.grants().unwrap().is_empty());
+        s.grant(&as_uid(1000), "1000", "admin", &[]).unwrap();
+        // root may start the list with anyone: it can always change the file.
+        let (_d2, mut s2) = store();
+        s2.grant(&as_uid(0), "2000", "viewer", &[]).unwrap();
+    }
+
+    #[test]
+    fn unlisted_users_are_refused_and_told_whom_to_ask() {
+        let (_d, mut s) = store();
+        s.grant(&as_uid(1000), "1000", "admin", &[]).unwrap();
+        let m = denied(s.permit_for(3000));
+        assert!(m.contains("uid 3000") && m.contains("access grant"), "{m}");
+        let m = denied(s.add_activity(&as_uid(3000), &call("#1")));
+        assert!(m.contains("not on the access list"), "{m}");
+        // root is always an admin.
+        assert!(s.permit_for(0).unwrap().sees_all());
+    }
+
+    #[test]
+    fn managers_enter_data_only_for_their_teams_and_sub_teams() {
+        let (_d, mut s) = store();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        let g = s
+            .grant(&admin, "2000", "manager", &["Москва".into()])
+            .unwrap();
+        assert_eq!(g.teams, ["Москва"]);
+        let p = s.permit_for(2000).unwrap();
+        assert!(p.sees_team(1) && p.sees_team(2) && !p.sees_team(3));
+        let m = as_uid(2000);
+        let own = s.add_activity(&m, &call("Юлия")).unwrap();
+        let msg = denied(s.add_activity(&m, &call("Пётр")));
+        assert!(
+            msg.contains("Пётр Невский") && msg.contains("Москва"),
+            "{msg}"
+        );
+        // Moving their own entry to another team's rep is refused too, and nothing changes.
+        denied(s.update_activity(&m, own, &call("Пётр")));
+        let theirs = s.add_activity(&admin, &call("Пётр")).unwrap();
+        denied(s.delete_entry(&m, "call", theirs));
+        s.delete_entry(&m, "call", own).unwrap();
+        // Settings, imports and the access list are for admins.
+        let msg = denied(s.set_setting(&m, "currency", "USD"));
+        assert!(msg.contains("admin"), "{msg}");
+        denied(s.grant(&m, "2000", "admin", &[]));
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM activity", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "only the admin's call is left");
+    }
+
+    #[test]
+    fn viewers_see_but_do_not_enter() {
+        let (_d, mut s) = store();
+        s.grant(&as_uid(1000), "1000", "admin", &[]).unwrap();
+        s.grant(&as_uid(1000), "2000", "viewer", &["Питер".into()])
+            .unwrap();
+        let msg = denied(s.add_activity(&as_uid(2000), &call("Пётр")));
+        assert!(msg.contains("viewer"), "{msg}");
+        let p = s.permit_for(2000).unwrap();
+        assert_eq!(p.entry_refusal().is_some(), true);
+        // Their export holds their team's reps only, and no audit log.
+        let mut out = Vec::new();
+        s.export_csv_for(&p, "reps", &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("Пётр Невский") && !text.contains("Иван"),
+            "{text}"
+        );
+        let mut out = Vec::new();
+        s.export_csv_for(&p, "teams", &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "name,parent\nПитер,\n");
+        denied(s.export_csv_for(&p, "audit_log", Vec::new()));
+    }
+
+    #[test]
+    fn reports_show_only_teams_that_may_be_seen() {
+        use crate::period::{Period, PeriodKind};
+        let (_d, mut s) = store();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        s.grant(&admin, "2000", "viewer", &["Москва".into()])
+            .unwrap();
+        let p = s.permit_for(2000).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let period = Period::containing(PeriodKind::Month, today);
+        let r = crate::engine::build_for(&s, &p, period, today, None, None).unwrap();
+        let names: Vec<&str> = r.reps.iter().map(|x| x.rep.name.as_str()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(!names.contains(&"Пётр Невский"));
+        // Another team is not found by name, nor are its reps.
+        let e = crate::engine::build_for(&s, &p, period, today, Some("Питер"), None).unwrap_err();
+        assert!(e.to_string().contains("no team called"), "{e}");
+        let e = crate::engine::build_for(&s, &p, period, today, None, Some("Пётр")).unwrap_err();
+        assert!(e.to_string().contains("rep"), "{e}");
+        // Someone with two teams chooses one.
+        s.grant(&admin, "2000", "viewer", &["Москва".into(), "Питер".into()])
+            .unwrap();
+        let p = s.permit_for(2000).unwrap();
+        let m = denied(crate::engine::build_for(&s, &p, period, today, None, None));
+        assert!(m.contains("--team") && m.contains("Питер"), "{m}");
+        crate::engine::build_for(&s, &p, period, today, Some("Питер"), None).unwrap();
+    }
+
+    #[test]
+    fn the_last_admin_stays_while_others_are_listed_and_bad_grants_are_named() {
+        let (_d, mut s) = store();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        s.grant(&admin, "2000", "viewer", &[]).unwrap();
+        let e = s.revoke(&admin, "1000").unwrap_err();
+        assert!(e.to_string().contains("last admin"), "{e}");
+        assert!(
+            s.grant(&admin, "2000", "boss", &[])
+                .unwrap_err()
+                .to_string()
+                .contains("role")
+        );
+        assert!(
+            s.grant(&admin, "2000", "viewer", &["Казань".into()])
+                .unwrap_err()
+                .to_string()
+                .contains("no team called 'Казань'")
+        );
+        assert!(
+            s.grant(&admin, "2000", "admin", &["Питер".into()])
+                .unwrap_err()
+                .to_string()
+                .contains("every team")
+        );
+        s.revoke(&admin, "2000").unwrap();
+        s.revoke(&admin, "1000").unwrap();
+        assert!(s.grants().unwrap().is_empty());
+        // Every change to the list is in the audit log.
+        let n: i64 = s
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE entity = 'access'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 4);
+    }
+}
