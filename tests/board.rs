@@ -199,3 +199,38 @@ fn a_saved_entry_is_announced_in_the_banner() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_viewer_limited_to_one_team_sees_why_they_cannot_type_and_no_company_entry() {
+    let mut a = app(Pane::Plan, Lang::En);
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    let first = snap.teams[1].team.clone();
+    snap.permit = salesboard::store::Permit {
+        uid: 4242,
+        role: salesboard::store::Role::Viewer,
+        listed: true,
+        roots: vec![(first.id, first.name.clone())],
+        teams: Some([first.id].into_iter().collect()),
+    };
+    snap.teams.retain(|e| e.team.id == first.id);
+    snap.seq = a.seq;
+    a.accept(snap);
+    assert!(
+        render(&a, 120, 30)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("VIEWER")
+    );
+    a.update(Action::AddEntry);
+    assert!(a.form.is_none(), "no form opens");
+    let screen = render(&a, 120, 30);
+    assert!(
+        screen.contains("role on this database is viewer"),
+        "{screen}"
+    );
+    a.update(Action::OpenTeamPicker);
+    let screen = render(&a, 120, 30);
+    assert!(!screen.contains("All teams"), "{screen}");
+    assert!(screen.contains(&first.name), "{screen}");
+}
