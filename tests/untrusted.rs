@@ -1,0 +1,158 @@
+//! Strings typed by other people reach the database through any tool. Here they go in by
+//! raw SQL, full of escape sequences (screen clears, window titles, clipboard writes,
+//! hyperlinks, DCS strings), other control characters and bidi overrides; then every way
+//! out is read: the board's bytes on a real terminal, the reports in each format, the CSV
+//! export and error messages. None may carry a control sequence or the payload of one.
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tmux::{Tmux, bin};
+
+/// Window title, screen clear, bidi override, clipboard write, in one name.
+const EVIL_REP: &str = "'Evil' || char(27) || ']0;pwned-title' || char(7) || char(27) || '[2J' \
+    || char(8238) || 'Rep' || char(27) || ']52;c;ZXZpbA==' || char(7)";
+/// A hyperlink to somewhere else, and a C1 CSI.
+const EVIL_TEAM: &str = "'Team' || char(27) || ']8;;http://pwned.example/' || char(27) || '\\' \
+    || 'Link' || char(27) || ']8;;' || char(27) || '\\' || char(155) || '31m'";
+/// A DCS string, a backspace trick and a bidi isolate in a note.
+const EVIL_NOTE: &str = "'ok' || char(27) || 'Ppwned-dcs' || char(27) || '\\' || char(8) || char(8) \
+    || 'note' || char(8294) || char(13) || 'x'";
+
+/// What must never reach a terminal.
+fn assert_harmless(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for bad in [
+        "\x1b]", "\x1bP", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}", "\u{9b}",
+    ] {
+        assert!(
+            !text.contains(bad),
+            "{what} passes {bad:?} through:\n{}",
+            text.escape_debug()
+        );
+    }
+    for payload in ["pwned", "ZXZpbA"] {
+        assert!(
+            !text.contains(payload),
+            "{what} shows the payload {payload:?}"
+        );
+    }
+}
+
+fn sb(db: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.env("SALESBOARD_CONFIG", "/nonexistent")
+        .env("LANG", "C.UTF-8")
+        .arg("--db")
+        .arg(db);
+    c
+}
+
+/// A seeded database with hostile strings written by raw SQL into a rep's name, a team's
+/// name, a customer, a typed call's note and a survey comment.
+fn poisoned(dir: &Path) -> PathBuf {
+    let db = dir.join("kpi.db");
+    let o = sb(&db)
+        .args(["seed", "--reps", "6", "--teams", "2", "--months", "3"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE rep SET name = {EVIL_REP} WHERE id = (SELECT min(id) FROM rep);
+         UPDATE team SET name = {EVIL_TEAM} WHERE id = (SELECT team_id FROM rep ORDER BY id LIMIT 1);
+         UPDATE customer SET name = {EVIL_REP} || 'Co' WHERE id IN (SELECT id FROM customer LIMIT 20);
+         UPDATE activity SET note = {EVIL_NOTE}, entered_by = {EVIL_NOTE}, entered_at = at
+          WHERE id = (SELECT max(id) FROM activity);
+         UPDATE satisfaction SET comment = {EVIL_NOTE};"
+    ))
+    .unwrap();
+    db
+}
+
+#[test]
+fn reports_exports_and_messages_carry_no_control_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = poisoned(dir.path());
+    let mut seen_name = false;
+    for args in [
+        &["report"][..],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "csv"],
+        &["report", "--format", "json"],
+        &["report", "--lang", "ru"],
+        &["export", "reps"],
+        &["export", "teams"],
+        &["export", "customers"],
+        &["export", "activities"],
+        &["export", "satisfaction"],
+        &["export", "audit_log"],
+        &["check"],
+        // Typed input echoed back in an error message.
+        &[
+            "add",
+            "call",
+            "--rep",
+            "\x1b]0;pwned\x07Nobody",
+            "--date",
+            "today",
+        ],
+        &["report", "--team", "\x1b]52;c;ZXZpbA==\x07"],
+    ] {
+        let o = sb(&db).args(args).output().unwrap();
+        assert_harmless(&format!("{args:?} (stdout)"), &o.stdout);
+        assert_harmless(&format!("{args:?} (stderr)"), &o.stderr);
+        seen_name |= String::from_utf8_lossy(&o.stdout).contains("EvilRep");
+    }
+    assert!(seen_name, "the cleaned name is still shown");
+}
+
+#[test]
+fn the_board_writes_no_control_sequence_from_the_data() {
+    if !tmux::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = poisoned(dir.path());
+    let log = dir.path().join("terminal.bytes");
+    // The board starts after a moment, so that every byte it writes is recorded.
+    let t = Tmux::start(
+        200,
+        50,
+        &format!(
+            "sh -c 'sleep 0.5; exec env SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 {} --db {}'",
+            bin().display(),
+            db.display()
+        ),
+    );
+    t.record_output(&log);
+    t.wait_for(10, "the plan pane", |s| s.contains("EvilRep"));
+    // Every pane, the team picker and the rep card of the hostile name.
+    for pane in ["2", "3", "4", "5", "6", "7", "1"] {
+        t.keys(&[pane]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    t.keys(&["4"]);
+    t.wait_for(5, "the typed note", |s| s.contains("oknote"));
+    t.keys(&["1", "t"]);
+    t.wait_for(5, "the team picker", |s| s.contains("TeamLink"));
+    // Esc on its own: followed at once by a key it would read as Alt+key.
+    t.keys(&["Escape"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["/", "Evil", "Enter"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(&["Enter"]);
+    t.wait_for(5, "the rep card", |s| s.contains("┌ EvilRep"));
+    t.keys(&["Escape", "q"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(
+        t.format("#{pane_title}").contains("pwned"),
+        false,
+        "window title changed"
+    );
+    let bytes = std::fs::read(&log).unwrap();
+    assert!(bytes.len() > 1000, "the board's output was recorded");
+    assert_harmless("the board", &bytes);
+}
