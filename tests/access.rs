@@ -309,3 +309,57 @@ fn init_makes_private_files_or_group_files_with_advice_for_the_directory() {
     );
     assert_eq!(std::fs::read(&private).unwrap(), before);
 }
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+#[test]
+fn the_board_of_a_viewer_shows_their_team_and_goes_blank_when_revoked() {
+    if !can_switch_users() || !tmux::available() {
+        return;
+    }
+    let (dir, db) = shared_db();
+    let d = dir.path();
+    let reps = teams_and_reps(d, &db);
+    let mine = reps[0].0.clone();
+    let my_rep = reps[0].1.clone();
+    let other_rep = reps.iter().find(|(t, _)| *t != mine).unwrap().1.clone();
+    run_as(0, d, &db, &["access", "grant", "root", "--role", "admin"]);
+    run_as(
+        0,
+        d,
+        &db,
+        &[
+            "access", "grant", "nobody", "--role", "viewer", "--team", &mine,
+        ],
+    );
+    let t = tmux::Tmux::start(
+        160,
+        40,
+        &format!(
+            "env HOME={d} SALESBOARD_CONFIG=/nonexistent LANG=C.UTF-8 setpriv --reuid={NOBODY} --regid={NOBODY} --clear-groups {} --db {}; echo EXITED $?; sleep 30",
+            tmux::bin().display(),
+            db.display(),
+            d = d.display()
+        ),
+    );
+    let s = t.wait_for(10, "the viewer's board", |s| s.contains(&my_rep));
+    assert!(s.lines().next().unwrap().contains("VIEWER"), "{s}");
+    assert!(!s.contains(&other_rep), "another team's rep is shown:\n{s}");
+    t.keys(&["a"]);
+    t.wait_for(5, "the refusal", |s| {
+        s.contains("role on this database is viewer")
+    });
+    // Revoked while the board is open: the figures go, the reason shows.
+    let o = run_as(0, d, &db, &["access", "revoke", "nobody"]);
+    assert!(o.status.success());
+    let s = t.wait_for(5, "the board to notice", |s| {
+        s.contains("not on the access list")
+    });
+    assert!(
+        !s.contains(&my_rep),
+        "figures still shown after revoking:\n{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for(5, "the board to exit", |s| s.contains("EXITED 0"));
+}

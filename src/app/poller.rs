@@ -16,6 +16,8 @@ use tokio::sync::mpsc::UnboundedSender;
 pub enum Message {
     Snapshot(Box<Snapshot>),
     Error(String),
+    /// The access list no longer lets this user see these figures: hide them.
+    Denied(String),
 }
 
 /// How many recent entries the Activity pane lists.
@@ -81,6 +83,7 @@ pub fn run(
         seen_day = day;
         let msg = match compute(s, req, day) {
             Ok(snap) => Message::Snapshot(Box::new(snap)),
+            Err(e @ crate::store::StoreError::Denied(_)) => Message::Denied(e.to_string()),
             Err(e) => Message::Error(e.to_string()),
         };
         if out.send(msg).is_err() {

@@ -214,6 +214,11 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
                 match msg {
                     Message::Snapshot(s) => app.accept(*s),
                     Message::Error(e) => app.error = Some(e),
+                    Message::Denied(e) => {
+                        app.snapshot = None;
+                        app.overlay = crate::app::Overlay::None;
+                        app.error = Some(e);
+                    }
                 }
                 dirty = true;
             }
