@@ -810,6 +810,10 @@ fn past_instant(s: &str, actor: &Actor) -> std::result::Result<Timestamp, String
     if at > actor.now + 60 {
         return Err(format!("{} is in the future", format_instant(at)));
     }
+    // The database keeps instants from 1970 on (Unix seconds ≥ 0).
+    if at < 0 {
+        return Err(format!("{} is before 1970", format_instant(at)));
+    }
     Ok(at)
 }
 
