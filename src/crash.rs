@@ -6,11 +6,38 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set while the board has the terminal in raw mode on the alternate screen.
+pub static TERMINAL_IN_USE: AtomicBool = AtomicBool::new(false);
+
+/// Restores the terminal (after SIGHUP, or a panic) without ever blocking or panicking: the terminal
+/// may be dead (a dropped link) or alive (`kill -HUP`). The line discipline is reset with
+/// one `tcsetattr`; the screen sequences go through a fresh non-blocking handle, so a
+/// stalled link cannot hold the process; every error is ignored.
+pub fn restore_terminal_gently() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+    if let Ok(mut tty) = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open("/dev/tty")
+    {
+        // Main screen back, cursor shown.
+        let _ = tty.write_all(b"\x1b[?1049l\x1b[?25h");
+    }
+}
 
 /// Installs the panic hook. A panic in any thread ends the process with exit code 101: a
 /// board whose poller or writer died would otherwise go on showing stale figures.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
+        if TERMINAL_IN_USE.load(Ordering::SeqCst) {
+            // ratatui's own hook has left raw mode and the alternate screen, but the
+            // cursor stays hidden; the process exits below, so nothing else would show it.
+            restore_terminal_gently();
+        }
         let what = payload(info.payload());
         let place = info
             .location()

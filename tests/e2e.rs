@@ -269,13 +269,13 @@ fn walk_every_pane_see_a_write_from_another_process_and_quit_restored() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal_and_sighup_ends_at_once() {
+fn sigterm_and_sighup_restore_the_terminal_and_sighup_ends_at_once() {
     if !tmux_available() {
         return;
     }
     let work = tempfile::tempdir().unwrap();
     let db = seeded(work.path());
-    for (signal, restored) in [("TERM", true), ("HUP", false)] {
+    for (signal, status) in [("TERM", "EXITED 0"), ("HUP", "EXITED 129")] {
         let pidfile = work.path().join(format!("pid-{signal}"));
         let t = Tmux::start(80, 24, &board_command(&db, &pidfile));
         t.wait_for(10, "the board", |s| s.contains("updated"));
@@ -291,23 +291,57 @@ fn sigterm_restores_the_terminal_and_sighup_ends_at_once() {
                 .success()
         );
         let end = t.wait_for(5, "the board to exit", |s| s.contains("END"));
-        if restored {
-            assert!(end.contains("EXITED 0"), "{end}");
-            assert!(
-                end.lines().any(|l| l.trim() == "icanon"),
-                "raw mode left on:\n{end}"
-            );
-            assert_eq!(t.format("#{alternate_on}"), "0");
-        } else {
-            // A dead link: leave at once without writing to the terminal (status 129).
-            assert!(end.contains("EXITED 129"), "{end}");
-        }
+        // SIGHUP usually means a dead link (then nothing can be restored, and nothing
+        // blocks); sent to a live terminal, it is left usable as after SIGTERM.
+        assert!(end.contains(status), "{end}");
+        assert!(
+            end.lines().any(|l| l.trim() == "icanon"),
+            "raw mode left on after SIG{signal}:\n{end}"
+        );
+        assert_eq!(t.format("#{alternate_on}"), "0", "SIG{signal}");
+        assert_eq!(
+            t.format("#{cursor_flag}"),
+            "1",
+            "cursor hidden after SIG{signal}"
+        );
         let alive = Command::new("kill")
             .args(["-0", &pid])
             .status()
             .unwrap()
             .success();
         assert!(!alive, "the board is still running after SIG{signal}");
+    }
+}
+
+#[test]
+fn a_dropped_link_ends_the_board_at_once_without_spinning() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let pidfile = work.path().join("pid");
+    let t = Tmux::start(80, 24, &board_command(&db, &pidfile));
+    t.wait_for(10, "the board", |s| s.contains("updated"));
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    // Killing the tmux server closes the terminal under the board, as sshd does when the
+    // link drops: SIGHUP, and every read or write on the terminal fails from then on.
+    let _ = t.cmd().arg("kill-server").status();
+    let start = Instant::now();
+    while Command::new("kill")
+        .args(["-0", &pid])
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "the board outlived its terminal by 3 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -349,7 +383,10 @@ fn a_panic_leaves_the_terminal_usable() {
         .collect();
     assert_eq!(reports.len(), 1, "{reports:?}");
     let text = std::fs::read_to_string(&reports[0]).unwrap();
-    assert!(text.contains("test panic requested") && text.contains("run.rs"), "{text}");
+    assert!(
+        text.contains("test panic requested") && text.contains("run.rs"),
+        "{text}"
+    );
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         std::fs::metadata(&reports[0]).unwrap().permissions().mode() & 0o777,
@@ -360,6 +397,11 @@ fn a_panic_leaves_the_terminal_usable() {
         "raw mode left on:\n{end}"
     );
     assert_eq!(t.format("#{alternate_on}"), "0");
+    assert_eq!(
+        t.format("#{cursor_flag}"),
+        "1",
+        "cursor hidden after a panic"
+    );
 }
 
 #[test]

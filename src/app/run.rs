@@ -147,6 +147,7 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
 
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    crate::crash::TERMINAL_IN_USE.store(true, std::sync::atomic::Ordering::SeqCst);
     // First frame first: draw before the first figures arrive.
     let mut dirty = true;
     let mut rotate = opts.rotate.map(|d| {
@@ -234,9 +235,11 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
                 }
             }
             _ = hangup.recv() => {
-                // The SSH link is gone: the terminal is dead, touching it would fail or
-                // hang. Keep what was being typed, and leave at once.
+                // Usually the SSH link is gone and the terminal with it: ratatui's restore
+                // would fail or abort there. Keep what was being typed, restore only what
+                // can be restored without waiting, and leave at once.
                 save_draft(&app, &opts.path);
+                crate::crash::restore_terminal_gently();
                 leave_now(129, &opts.cleanup);
             }
             _ = terminate.recv() => break Ok(()),
