@@ -2,7 +2,8 @@
 //!
 //! - No rows in `access`: the file's permissions decide (everyone who can open the file may
 //!   do everything salesboard does).
-//! - Rows present: a uid that is not listed is refused everything but `check`.
+//! - Rows present: a uid that is not listed is refused everything (reports, exports, the
+//!   board, `check`, `settings`, entries).
 //!   `viewer` sees; `manager` also enters and corrects calls, meetings, scores, plans and
 //!   responses for the reps of their teams; `admin` sees every team and may also import,
 //!   seed, change settings and the access list.
@@ -235,6 +236,18 @@ impl Store {
             let old: Option<String> = tx
                 .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.get(0))
                 .optional()?;
+            let admins: i64 = tx.query_row(
+                "SELECT count(*) FROM access WHERE role = 'admin'",
+                [],
+                |r| r.get(0),
+            )?;
+            if old.as_deref() == Some("admin") && role != Role::Admin && admins == 1 {
+                return Err(super::Validation::new(
+                    "role",
+                    format!("{user} is the last admin: make someone else an admin first"),
+                )
+                .into());
+            }
             tx.execute(
                 "INSERT INTO access(uid, user, role, granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(uid) DO UPDATE SET user = excluded.user, role = excluded.role,
@@ -352,10 +365,9 @@ pub(crate) fn permit_in(conn: &Connection, path: &Path, uid: u32) -> Result<Perm
             admins.join(", ")
         };
         return Err(StoreError::Denied(format!(
-            "you ({}, uid {uid}) are not on the access list of {}: ask one of its admins ({admins}) to run `salesboard access grant {} --role viewer`",
+            "you ({}, uid {uid}) are not on the access list of {}: ask one of its admins ({admins}) to run `salesboard access grant {uid} --role viewer`",
             user_name(uid),
             path.display(),
-            user_name(uid),
         )));
     };
     let role = Role::parse(&role).map_err(StoreError::Other)?;
@@ -416,16 +428,22 @@ const ENTRY_TABLES: &[&str] = &[
 pub(crate) fn authorize(
     conn: &Connection,
     permit: &Permit,
+    action: &str,
     entity: &str,
     row_id: Option<i64>,
     old: Option<&serde_json::Value>,
 ) -> Result<()> {
-    if !ENTRY_TABLES.contains(&entity) {
+    if action == "import" || !ENTRY_TABLES.contains(&entity) {
         if permit.role == Role::Admin {
             return Ok(());
         }
+        let what = if action == "import" {
+            "import"
+        } else {
+            "change"
+        };
         return Err(StoreError::Denied(format!(
-            "only an admin may change {entity} on this database (your role is {})",
+            "only an admin may {what} {entity} on this database (your role is {})",
             permit.role.as_str()
         )));
     }
@@ -570,8 +588,12 @@ mod tests {
         let theirs = s.add_activity(&admin, &call("Пётр")).unwrap();
         denied(s.delete_entry(&m, "call", theirs));
         s.delete_entry(&m, "call", own).unwrap();
-        // Settings, imports and the access list are for admins.
+        // Settings, imports (even of their own reps' plans) and the access list are for admins.
         let msg = denied(s.set_setting(&m, "currency", "USD"));
+        assert!(msg.contains("admin"), "{msg}");
+        let plan = "rep,month,revenue_target,units_target,calls_target,meetings_target\n\
+                    Юлия Южная,2026-12,1000,1,1,1\n";
+        let msg = denied(s.import_csv(&m, crate::store::ImportKind::Plans, plan.as_bytes()));
         assert!(msg.contains("admin"), "{msg}");
         denied(s.grant(&m, "2000", "admin", &[]));
         let n: i64 = s
@@ -642,6 +664,10 @@ mod tests {
         s.grant(&admin, "2000", "viewer", &[]).unwrap();
         let e = s.revoke(&admin, "1000").unwrap_err();
         assert!(e.to_string().contains("last admin"), "{e}");
+        // Nor may the last admin demote themselves.
+        let e = s.grant(&admin, "1000", "viewer", &[]).unwrap_err();
+        assert!(e.to_string().contains("last admin"), "{e}");
+        assert_eq!(s.permit_for(1000).unwrap().role, Role::Admin);
         assert!(
             s.grant(&admin, "2000", "boss", &[])
                 .unwrap_err()

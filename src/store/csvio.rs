@@ -225,6 +225,13 @@ impl Store {
         kind: ImportKind,
         mut input: impl Read,
     ) -> Result<ImportReport> {
+        // Imports are for admins: refuse before reading the file (checked again when the
+        // rows are written, inside the write lock).
+        if self.permit_for(actor.uid)?.role != super::Role::Admin {
+            return Err(StoreError::Denied(
+                "only an admin may import into this database".into(),
+            ));
+        }
         let mut bytes = Vec::new();
         input
             .read_to_end(&mut bytes)
