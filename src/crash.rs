@@ -102,7 +102,7 @@ fn write_report(
         .mode(0o600)
         .open(&path)?;
     let args: Vec<String> = std::env::args()
-        .map(|a| crate::text::clean_owned(a))
+        .map(crate::text::clean_owned)
         .collect();
     writeln!(
         f,

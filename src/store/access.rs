@@ -612,7 +612,7 @@ mod tests {
         let msg = denied(s.add_activity(&as_uid(2000), &call("Пётр")));
         assert!(msg.contains("viewer"), "{msg}");
         let p = s.permit_for(2000).unwrap();
-        assert_eq!(p.entry_refusal().is_some(), true);
+        assert!(p.entry_refusal().is_some());
         // Their export holds their team's reps only, and no audit log.
         let mut out = Vec::new();
         s.export_csv_for(&p, "reps", &mut out).unwrap();
