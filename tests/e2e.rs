@@ -576,3 +576,158 @@ fn a_form_cut_off_by_sighup_comes_back_as_a_draft() {
     assert!(!s.contains("Restored"), "{s}");
     third.keys(&["q"]);
 }
+
+#[test]
+fn a_storm_of_resizes_leaves_the_board_alive_and_drawn_at_the_last_size() {
+    if !tmux_available() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let db = seeded(work.path());
+    let pidfile = work.path().join("pid");
+    let t = Tmux::start(80, 24, &board_command(&db, &pidfile));
+    t.wait_for(10, "the board", |s| {
+        s.contains("updated") && s.contains("Σ")
+    });
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+
+    // 200 sizes: the extremes tmux takes (1×1 … 500×200, 1×200, 500×1), both sides of
+    // the 64×18 minimum, and a fixed pseudo-random walk in between.
+    let special = [
+        (1, 1),
+        (2, 1),
+        (1, 2),
+        (500, 200),
+        (1, 200),
+        (500, 1),
+        (63, 17),
+        (64, 18),
+        (63, 18),
+        (64, 17),
+        (80, 24),
+        (3, 3),
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let sizes: Vec<(u64, u64)> = (0..200)
+        .map(|i| {
+            if i % 2 == 0 {
+                special[(i / 2) % special.len()]
+            } else {
+                (1 + next(500), 1 + next(200))
+            }
+        })
+        .collect();
+    // Most of them in chained tmux commands (one after another with no pause at all),
+    // some one by one, with keys typed in the middle of the storm.
+    let start = Instant::now();
+    for (n, chunk) in sizes.chunks(25).enumerate() {
+        let mut c = t.cmd();
+        for (i, (w, h)) in chunk.iter().enumerate() {
+            if i > 0 {
+                c.arg(";");
+            }
+            c.args([
+                "resize-window",
+                "-t",
+                "main",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ]);
+        }
+        assert!(c.status().unwrap().success(), "tmux refused {chunk:?}");
+        if n % 2 == 1 {
+            t.keys(&["Tab"]);
+        }
+    }
+    for (w, h) in sizes.iter().take(20) {
+        t.cmd()
+            .args([
+                "resize-window",
+                "-t",
+                "main",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
+            .status()
+            .unwrap();
+    }
+    eprintln!("220 resizes sent in {:?}", start.elapsed());
+    let alive = || {
+        Command::new("kill")
+            .args(["-0", &pid])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(alive(), "the board died in the storm:\n{}", t.screen());
+
+    // Each new size is drawn: below the minimum, the notice names it.
+    assert!(
+        t.cmd()
+            .args(["resize-window", "-t", "main", "-x", "50", "-y", "12"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for(5, "the notice at 50×12", |s| {
+        s.contains("Terminal too small: 50×12")
+    });
+
+    // The last size wins: the whole frame is drawn at 100×30.
+    assert!(
+        t.cmd()
+            .args(["resize-window", "-t", "main", "-x", "100", "-y", "30"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(t.format("#{pane_width}x#{pane_height}"), "100x30");
+    let screen = t.wait_for(10, "the board drawn at 100×30", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() == 30
+            && lines[0].contains("updated")
+            // The header's clock sits at the right edge of 100 columns, not 80 or 500.
+            && (95..=100).contains(&lines[0].trim_end().chars().count())
+            && lines[1].contains("1:Plan")
+            && lines[29].contains("q quit")
+    });
+    assert!(
+        !screen.contains("too small") && !screen.contains("panicked"),
+        "{screen}"
+    );
+    assert!(alive());
+
+    // Keys still work: the key list opens and closes, a pane key switches panes.
+    t.keys(&["?"]);
+    t.wait_for(3, "the key list", |s| {
+        s.contains("Keys") && s.contains("quit")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for(3, "the key list to close", |s| !s.contains(" Keys "));
+    t.keys(&["1"]);
+    t.wait_for(3, "the Plan pane", |s| s.contains("Won revenue by day"));
+
+    // And q ends it with status 0, the terminal restored.
+    t.keys(&["q"]);
+    let end = t.wait_for(5, "the board to exit", |s| s.contains("END"));
+    assert!(end.contains("EXITED 0"), "{end}");
+    assert!(
+        end.lines().any(|l| l.trim() == "icanon"),
+        "raw mode left on:\n{end}"
+    );
+    assert!(!alive(), "the board is still running after q");
+}
