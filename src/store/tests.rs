@@ -463,3 +463,28 @@ fn the_schema_refuses_malformed_dates_and_millisecond_instants() {
     )
     .unwrap();
 }
+
+#[test]
+fn an_entry_before_1970_is_refused_by_its_field_not_by_the_schema() {
+    // A rep hired in 1960: a call in 1965 passed every check and then broke the
+    // schema's `at BETWEEN 0 AND …` ("database error: CHECK constraint failed").
+    let (_dir, _path, mut store) = with_reps();
+    store
+        .conn()
+        .execute("UPDATE rep SET hired_on = '1960-01-01' WHERE id = 1", [])
+        .unwrap();
+    let old = NewActivity {
+        date: "1965-01-01".into(),
+        ..call("Петров")
+    };
+    match store.add_activity(&actor(), &old) {
+        Err(StoreError::Invalid(v)) => {
+            assert_eq!(
+                (v.field, v.reason.as_str()),
+                ("date", "1965-01-01 is before 1970")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&store, "activity"), 0);
+}

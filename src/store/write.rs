@@ -336,6 +336,10 @@ impl Store {
         };
         check_day(actor, rep, date_field, day)?;
         let at = day_start(&Local, day) + i64::from(time.num_seconds_from_midnight());
+        // The database keeps instants from 1970 on (Unix seconds ≥ 0).
+        if at < 0 {
+            return invalid(date_field, format!("{day} is before 1970"));
+        }
         if at > actor.now + 60 {
             return invalid(
                 time_field,
