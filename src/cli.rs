@@ -503,11 +503,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             .map_err(io)?;
         }
         Command::Report(a) => {
-            let s = Store::open(&path, Access::ReadOnly).or_else(|e| match e {
-                // An older file is upgraded by a writable open first.
-                StoreError::Other(_) => Store::open(&path, Access::ReadWrite),
-                other => Err(other),
-            })?;
+            let s = open_to_read(&path)?;
             let period = report_period(&a, today)?;
             let chosen = engine::choose_period(&s, period)?;
             let r = engine::build(
@@ -676,11 +672,36 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let _ = n;
         }
         Command::Check => {
-            let s = Store::open(&path, Access::ReadOnly).or_else(|e| match e {
-                StoreError::Other(_) => Store::open(&path, Access::ReadWrite),
-                other => Err(other),
-            })?;
-            let problems = s.integrity_problems()?;
+            // A damaged file: print what can be read, list the damage, fail at the end.
+            let damaged = |problems: &[String], out: &mut dyn Write| -> Result<(), Failure> {
+                for p in problems {
+                    writeln!(out, "problem: {}", crate::text::clean(p)).map_err(io)?;
+                }
+                Err(Failure {
+                    message: format!(
+                        "{} is damaged ({} problem(s) listed above): restore it from a backup (see docs/operations.md); it was not changed",
+                        path.display(),
+                        problems.len()
+                    ),
+                    code: 1,
+                })
+            };
+            let what = |e: StoreError| match e {
+                StoreError::Corrupt { detail, .. } => detail,
+                other => other.to_string(),
+            };
+            let s = match open_to_read(&path) {
+                Ok(s) => s,
+                Err(StoreError::Corrupt { detail, .. }) => {
+                    writeln!(out, "database: {}", path.display()).map_err(io)?;
+                    let mut problems = store::damage(&path);
+                    if problems.is_empty() {
+                        problems.push(detail);
+                    }
+                    return damaged(&problems, &mut out).map(|_| ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e.into()),
+            };
             writeln!(out, "database: {}", path.display()).map_err(io)?;
             writeln!(
                 out,
@@ -689,22 +710,38 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 store::SCHEMA_VERSION
             )
             .map_err(io)?;
-            for (t, n) in s.row_counts()? {
-                writeln!(out, "  {t:<18} {n:>10}").map_err(io)?;
+            let mut problems = Vec::new();
+            match s.row_counts() {
+                Ok(counts) => {
+                    for (t, n) in counts {
+                        writeln!(out, "  {t:<18} {n:>10}").map_err(io)?;
+                    }
+                }
+                Err(e) => problems.push(format!("row counts: {}", what(e))),
             }
-            for p in s.settings_problems()? {
-                writeln!(out, "setting ignored: {p}").map_err(io)?;
+            match s.settings_problems() {
+                Ok(ps) => {
+                    for p in ps {
+                        writeln!(out, "setting ignored: {p}").map_err(io)?;
+                    }
+                }
+                Err(e) => problems.push(format!("settings: {}", what(e))),
+            }
+            match s.integrity_problems() {
+                Ok(ps) => problems.extend(ps),
+                Err(e) => {
+                    // Stopped at a damaged page: list what a plainer check finds.
+                    let found = store::damage(&path);
+                    if found.is_empty() {
+                        problems.push(format!("integrity check: {}", what(e)));
+                    }
+                    problems.extend(found);
+                }
             }
             if problems.is_empty() {
                 writeln!(out, "integrity: ok").map_err(io)?;
             } else {
-                for p in &problems {
-                    writeln!(out, "problem: {p}").map_err(io)?;
-                }
-                return Err(Failure {
-                    message: format!("{} integrity problem(s) found", problems.len()),
-                    code: 1,
-                });
+                return damaged(&problems, &mut out).map(|_| ExitCode::FAILURE);
             }
         }
         Command::Settings { key, value } => match (key, value) {
@@ -763,6 +800,18 @@ fn activity(kind: ActivityKind, a: ActivityArgs) -> NewActivity {
         customer: a.customer,
         note: a.note,
     }
+}
+
+/// Opens for reading. An older file is upgraded by a writable open first; when this user
+/// may not do that, the message says why it was needed (the old schema).
+fn open_to_read(path: &std::path::Path) -> Result<Store, StoreError> {
+    Store::open(path, Access::ReadOnly).or_else(|e| match e {
+        StoreError::Other(_) => Store::open(path, Access::ReadWrite).map_err(|w| match w {
+            StoreError::ReadOnly(_) | StoreError::Directory { .. } => e,
+            other => other,
+        }),
+        other => Err(other),
+    })
 }
 
 fn open_or_create(path: &std::path::Path) -> Result<Store, Failure> {

@@ -42,27 +42,71 @@ fn today() -> chrono::NaiveDate {
 
 /// Opens the database the way the board will use it: writable when possible (which also
 /// upgrades an older schema), read-only with a banner when the file or its directory is
-/// not writable for this user.
-pub fn open_store(path: &Path, read_only: bool) -> Result<(Store, Access), StoreError> {
-    if read_only {
-        return Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly));
-    }
-    match Store::open(path, Access::ReadWrite) {
-        Ok(s) => Ok((s, Access::ReadWrite)),
-        Err(StoreError::ReadOnly(_)) => {
-            Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly))
+/// not writable for this user. The third part says why the board is read-only (or shows
+/// old figures) when the user did not ask for it: one line for under the header.
+pub fn open_store(
+    path: &Path,
+    read_only: bool,
+    lang: Lang,
+) -> Result<(Store, Access, Option<String>), StoreError> {
+    let (store, why) = if read_only {
+        (Store::open(path, Access::ReadOnly)?, None)
+    } else {
+        match Store::open(path, Access::ReadWrite) {
+            Ok(s) => return Ok((s, Access::ReadWrite, None)),
+            // Reading may still work: a file this user may not write, or a directory
+            // where SQLite may not create its -wal. Anything else (missing, damaged,
+            // newer…) stops the board before it starts.
+            Err(why @ (StoreError::ReadOnly(_) | StoreError::Directory { .. })) => {
+                (Store::open(path, Access::ReadOnly)?, Some(why))
+            }
+            Err(e) => return Err(e),
         }
-        Err(StoreError::Other(m)) if m.contains("permission") || m.contains("cannot open") => {
-            Store::open(path, Access::ReadOnly).map(|s| (s, Access::ReadOnly))
+    };
+    let mut line = match &why {
+        Some(StoreError::ReadOnly(_)) => lang
+            .t(
+                "Read-only: you may not write this file; ask its owner for write access.",
+                "Только чтение: у вас нет права записи в этот файл; попросите его у владельца.",
+            )
+            .to_string(),
+        Some(StoreError::Directory { path, dir }) => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            match lang {
+                Lang::En => format!(
+                    "Read-only: cannot create {name}-wal in {}; the directory must be writable by everyone who uses the board (docs/operations.md).",
+                    dir.display()
+                ),
+                Lang::Ru => format!(
+                    "Только чтение: нельзя создать {name}-wal в {}; каталог должен быть доступен на запись всем, кто пользуется доской (docs/operations.md).",
+                    dir.display()
+                ),
+            }
         }
-        Err(e) => Err(e),
+        _ => String::new(),
+    };
+    if store.is_snapshot() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        // Read as it was at opening (see `Store::open`): it will not see new writes.
+        line.push_str(lang.t(
+            "Not live: restart the board to see new entries.",
+            "Не обновляется: перезапустите доску, чтобы увидеть новые записи.",
+        ));
     }
+    let line = (!line.is_empty()).then(|| crate::text::clean_owned(line));
+    Ok((store, Access::ReadOnly, line))
 }
 
 /// Runs the board until the user quits. Errors before the terminal is taken over are
 /// returned (and printed by the caller) so a bad database never leaves a broken screen.
 pub fn run(opts: Options) -> Result<(), String> {
-    let (store, access) = open_store(&opts.path, opts.read_only).map_err(|e| e.to_string())?;
+    let (store, access, why) =
+        open_store(&opts.path, opts.read_only, opts.lang).map_err(|e| e.to_string())?;
     // Someone the access list leaves out is told so before the screen is taken over.
     store.permit().map_err(|e| e.to_string())?;
     drop(store);
@@ -70,10 +114,10 @@ pub fn run(opts: Options) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;
-    rt.block_on(main_loop(opts, access))
+    rt.block_on(main_loop(opts, access, why))
 }
 
-async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
+async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result<(), String> {
     let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
@@ -92,6 +136,8 @@ async fn main_loop(opts: Options, access: Access) -> Result<(), String> {
         today(),
         now,
     );
+    // Why the board is read-only, under the header until the first key.
+    app.status = why;
 
     // The poller.
     let (req_tx, req_rx) = std::sync::mpsc::channel();

@@ -41,10 +41,28 @@ pub enum StoreError {
         "{0} already exists: init will not overwrite it (remove it first, or pick another path)"
     )]
     Exists(PathBuf),
-    #[error("{0} is not a salesboard database (not an SQLite file, or it is encrypted)")]
+    #[error(
+        "{0} is an empty file (0 bytes), not a salesboard database: remove it and run `salesboard init --db {0}` (init does not overwrite files), or point --db / SALESBOARD_DB at the right file; it was not changed"
+    )]
+    Empty(PathBuf),
+    #[error(
+        "{0} is not a salesboard database (not an SQLite file, another program's database, or encrypted): point --db / SALESBOARD_DB at the right file, or restore it from a backup; it was not changed"
+    )]
     NotDatabase(PathBuf),
-    #[error("{path} is damaged: {detail} — restore it from a backup")]
+    #[error(
+        "{path} is damaged ({detail}): restore it from a backup; `salesboard --db {path} check` lists the damage; nothing was written"
+    )]
     Corrupt { path: PathBuf, detail: String },
+    /// The file cannot be reached or read at all (permissions on it or its directory).
+    #[error("cannot read {path}: {detail}: ask its owner for read access to it and its directory")]
+    NoAccess { path: PathBuf, detail: String },
+    /// SQLite must create `-wal`/`-shm` (or a `-journal`) beside the file and may not.
+    #[error(
+        "cannot create {}-wal: its directory {} must be writable by everyone who uses the board (see docs/operations.md); nothing was written",
+        .path.display(),
+        .dir.display()
+    )]
+    Directory { path: PathBuf, dir: PathBuf },
     #[error(
         "{path} was written by a newer salesboard (schema {found}, this program knows up to {known}): upgrade salesboard; the file was not changed"
     )]
@@ -53,9 +71,7 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error(
-        "{0} is read-only for you: ask its owner for write access, or open it with --read-only"
-    )]
+    #[error("{0} is read-only for you: nothing was written; ask its owner for write access")]
     ReadOnly(PathBuf),
     #[error(
         "the database is busy (another process holds its lock for over 15 s); nothing was written, try again"
@@ -74,14 +90,22 @@ pub enum StoreError {
     Other(String),
 }
 
+thread_local! {
+    /// The file this thread opened last. Damage often shows only when a query reaches the
+    /// bad page, far from `Store::open`; the message must still name the file.
+    static OPENED: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The file this thread's errors are about (see [`OPENED`]).
+fn opened_path() -> PathBuf {
+    OPENED
+        .with(|p| p.borrow().clone())
+        .unwrap_or_else(|| PathBuf::from("the database"))
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as C;
-        match e.sqlite_error_code() {
-            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
-            Some(C::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database")),
-            _ => StoreError::Sql(e),
-        }
+        classify(&opened_path(), e)
     }
 }
 
@@ -100,6 +124,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Opened `immutable`: the file as it was, without locks; it never sees new writes.
+    snapshot: bool,
     settings: Settings,
 }
 
@@ -157,29 +183,121 @@ impl Store {
                 )));
             }
         }
-        Store::open(path, Access::ReadWrite)
+        Store::open_new(path)
     }
 
     /// Opens an existing database, migrating it to the current schema when needed.
+    ///
+    /// A file that is missing, empty, not a salesboard database, damaged, newer, or that
+    /// this user may not write is refused with a message naming it, and left byte for
+    /// byte as it was.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        if !path.exists() {
-            return Err(StoreError::Missing(path.to_path_buf()));
+        Store::open_file(path, access, false)
+    }
+
+    /// Opens the empty file `init` has just created (any other empty file is refused).
+    fn open_new(path: &Path) -> Result<Store> {
+        Store::open_file(path, Access::ReadWrite, true)
+    }
+
+    fn open_file(path: &Path, access: Access, new: bool) -> Result<Store> {
+        use nix::unistd::AccessFlags;
+        OPENED.with(|p| *p.borrow_mut() = Some(path.to_path_buf()));
+        let p = || path.to_path_buf();
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Missing(p()));
+            }
+            Err(e) => {
+                let detail = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    "permission denied on a directory above it".to_string()
+                } else {
+                    e.to_string()
+                };
+                return Err(StoreError::NoAccess { path: p(), detail });
+            }
+        };
+        if meta.is_dir() {
+            return Err(StoreError::Other(format!(
+                "{} is a directory, not a database file: give the file's path (like {})",
+                path.display(),
+                path.join("kpi.db").display()
+            )));
+        }
+        if !may(path, AccessFlags::R_OK) {
+            return Err(StoreError::NoAccess {
+                path: p(),
+                detail: "permission denied".into(),
+            });
+        }
+        // An empty file is what `touch` makes: refused, so a wrong path is not quietly
+        // turned into an empty database. One made in the last seconds is a database that
+        // `init` or another salesboard is setting up right now: join in (the migration
+        // runs once, whoever gets there first).
+        if meta.len() == 0 && !new && !just_made(&meta) {
+            return Err(StoreError::Empty(p()));
         }
         let read_only = access == Access::ReadOnly;
-        let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        let file_writable = may(path, AccessFlags::W_OK);
+        if !read_only && !file_writable {
+            return Err(StoreError::ReadOnly(p()));
+        }
+        // A WAL file that nobody has open has no -wal and -shm; SQLite creates them to read
+        // it. Where this user cannot write the file or its directory, they would be left
+        // behind owned by this user (locking the file's writers out), or cannot be made at
+        // all: read the file as it is instead (`immutable`), which is complete while nobody
+        // has it open.
+        let snapshot = read_only
+            && wal_header(path)
+            && !sidecar(path, "-wal").exists()
+            && !sidecar(path, "-shm").exists()
+            && (!file_writable || !may(&dir_of(path), AccessFlags::W_OK));
+        let conn = if snapshot {
+            Connection::open_with_flags(
+                format!("{}?immutable=1", file_uri(path)),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        } else if read_only && !file_writable {
+            Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
         } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+            // Read-only by choice on a file this user may write: a read-write connection
+            // that refuses writes (query_only), so that closing it removes the -wal and
+            // -shm it made, as any writer's does.
+            Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+        .map_err(|e| classify(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        if read_only && !snapshot && file_writable {
+            conn.pragma_update(None, "query_only", true)?;
+        }
         // Reading the version reads the header: this is where "not a database" shows up.
         let found: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| classify(path, e))?;
+        // Reading the schema finds another program's SQLite file (never migrate that) and
+        // a damaged schema.
+        let (tables, ours): (i64, bool) = conn
+            .query_row(
+                "SELECT count(*), coalesce(max(type = 'table' AND name = 'settings'), 0) FROM sqlite_schema",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| classify(path, e))?;
+        if tables > 0 && !ours {
+            return Err(StoreError::NotDatabase(p()));
+        }
         if found > SCHEMA_VERSION {
             return Err(StoreError::Newer {
-                path: path.to_path_buf(),
+                path: p(),
                 found,
                 known: SCHEMA_VERSION,
             });
@@ -187,14 +305,16 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         let mut store = Store {
             conn,
-            path: path.to_path_buf(),
+            path: p(),
             read_only,
+            snapshot,
             settings: Settings::default(),
         };
         if read_only {
             if found < SCHEMA_VERSION {
                 return Err(StoreError::Other(format!(
-                    "{} has schema {found}, this program needs {SCHEMA_VERSION}: open it once with write access to upgrade it",
+                    "{} has schema {found}, this program needs {SCHEMA_VERSION}: open it once with write access to upgrade it (any command does, for example `salesboard --db {} check` run by its owner)",
+                    path.display(),
                     path.display()
                 )));
             }
@@ -224,13 +344,33 @@ impl Store {
         let path = self.path.clone();
         let mode: String = self
             .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .map_err(|e| classify(&path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Other(format!(
-                "{} could not be switched to WAL mode (got {mode}); is it on a network filesystem?",
-                path.display()
-            )));
+            // The switch rewrites the file's header (once in its life). Before that, make
+            // sure it can succeed and the file is sound, so that a file refused here is
+            // left byte for byte as it was.
+            let dir = dir_of(&path);
+            if !may(&dir, nix::unistd::AccessFlags::W_OK) {
+                return Err(StoreError::Directory { path, dir });
+            }
+            let problem: String = self
+                .conn
+                .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+                .map_err(|e| classify(&path, e))?;
+            if let Some(detail) = damage_lines(vec![problem]).into_iter().next() {
+                return Err(StoreError::Corrupt { path, detail });
+            }
+            let mode: String = self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .map_err(|e| classify(&path, e))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Other(format!(
+                    "{} could not be switched to WAL mode (got {mode}); is it on a network filesystem?",
+                    path.display()
+                )));
+            }
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         if found < SCHEMA_VERSION {
@@ -270,6 +410,12 @@ impl Store {
 
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// True when the file was read as it was at opening (see [`Store::open`]): it will not
+    /// show later writes.
+    pub fn is_snapshot(&self) -> bool {
+        self.snapshot
     }
 
     pub fn settings(&self) -> &Settings {
@@ -455,26 +601,198 @@ impl Store {
     }
 }
 
-/// Turns an SQLite error at open time into a message about the file.
+/// Turns an SQLite error into a message about the file: at open time, and (through
+/// `From<rusqlite::Error>`) when a query reaches a damaged page or a file it may not use.
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode as C;
     let p = path.to_path_buf();
+    let extended = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => f.extended_code,
+        _ => 0,
+    };
     match e.sqlite_error_code() {
         Some(C::NotADatabase) => StoreError::NotDatabase(p),
         Some(C::DatabaseCorrupt) => StoreError::Corrupt {
             path: p,
             detail: e.to_string(),
         },
+        // SQLITE_READONLY_DIRECTORY: the file is writable, its directory is not.
+        Some(C::ReadOnly) if extended == rusqlite::ffi::SQLITE_READONLY_DIRECTORY => {
+            StoreError::Directory {
+                path: p,
+                dir: dir_of(path),
+            }
+        }
+        // SQLITE_READONLY_CANTINIT: a -shm left by someone else that this user cannot write.
+        Some(C::ReadOnly) if extended == rusqlite::ffi::SQLITE_READONLY_CANTINIT => {
+            StoreError::Other(format!(
+                "cannot use {}-shm (made by another user, not writable for you): while nobody has {} open, its owner may remove it; see docs/operations.md",
+                path.display(),
+                path.display()
+            ))
+        }
         Some(C::ReadOnly) => StoreError::ReadOnly(p),
-        Some(C::CannotOpen) | Some(C::PermissionDenied) => StoreError::Other(format!(
-            "cannot open {}: {e} — check the file's and its directory's permissions (SQLite must create {}-wal and {}-shm beside it)",
-            path.display(),
+        Some(C::CannotOpen) | Some(C::PermissionDenied) => {
+            let dir = dir_of(path);
+            if path.exists() && !may(&dir, nix::unistd::AccessFlags::W_OK) {
+                StoreError::Directory { path: p, dir }
+            } else {
+                StoreError::NoAccess {
+                    path: p,
+                    detail: e.to_string(),
+                }
+            }
+        }
+        Some(C::DiskFull) => StoreError::Other(format!(
+            "the disk holding {} is full: nothing was written; free some space and try again",
+            path.display()
+        )),
+        Some(C::SystemIoFailure) => StoreError::Other(format!(
+            "cannot read or write {}: {e} (a disk or filesystem error); run `salesboard --db {} check`, and restore it from a backup if it is damaged",
             path.display(),
             path.display()
         )),
         Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
         _ => StoreError::Sql(e),
     }
+}
+
+/// What `PRAGMA integrity_check` says about a file too damaged to open (for `check`): up
+/// to 100 lines, or the error that stopped it. Nothing is written, and no -wal or -shm is
+/// left behind.
+pub fn damage(path: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    // A cut-off copy: the header says how many pages the file has.
+    // The header's page count is valid when bytes 24..28 match 92..96.
+    if let Some(h) = header(path).filter(|h| h[24..28] == h[92..96]) {
+        let page = match u32::from(u16::from_be_bytes([h[16], h[17]])) {
+            1 => 65536,
+            n => u64::from(n),
+        };
+        let pages = u64::from(u32::from_be_bytes([h[28], h[29], h[30], h[31]]));
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if pages > 0 && len < pages * page {
+            found.push(format!(
+                "the file has {len} bytes, its header says {} ({pages} pages): it was cut off (a copy or a disk that ran out of space?)",
+                pages * page
+            ));
+        }
+    }
+    let quiet =
+        wal_header(path) && !sidecar(path, "-wal").exists() && !sidecar(path, "-shm").exists();
+    let conn = if quiet {
+        Connection::open_with_flags(
+            format!("{}?immutable=1", file_uri(path)),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+    } else {
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    };
+    let conn = match conn {
+        Ok(c) => c,
+        Err(e) => {
+            found.push(e.to_string());
+            return found;
+        }
+    };
+    // The check may stop with an error after its first rows: keep those.
+    let run = |pragma: &str| -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare(pragma)?;
+        let mut rows = Vec::new();
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            match row {
+                Ok(r) => rows.push(r),
+                Err(e) if rows.is_empty() => return Err(e),
+                Err(e) => {
+                    rows.push(format!("(the check stopped: {e})"));
+                    break;
+                }
+            }
+        }
+        Ok(damage_lines(rows))
+    };
+    // integrity_check also walks tables against their indexes and may stop at a damaged
+    // page; quick_check only reads every page, so it gets further.
+    found.extend(
+        run("PRAGMA integrity_check(100)")
+            .or_else(|_| run("PRAGMA quick_check(100)"))
+            .unwrap_or_else(|e| vec![e.to_string()]),
+    );
+    found
+}
+
+/// integrity_check's rows as one problem a line, without its "*** in database main ***"
+/// heading and its "ok".
+fn damage_lines(rows: Vec<String>) -> Vec<String> {
+    rows.iter()
+        .flat_map(|r| r.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "ok" && !l.starts_with("*** in database"))
+        .map(|l| crate::text::clean_owned(l.to_string()))
+        .collect()
+}
+
+/// Whether a file was last modified within the last two seconds (either way, for a
+/// clock that is a little off).
+fn just_made(meta: &std::fs::Metadata) -> bool {
+    const NEW: Duration = Duration::from_secs(2);
+    let Ok(at) = meta.modified() else {
+        return false;
+    };
+    match std::time::SystemTime::now().duration_since(at) {
+        Ok(age) => age < NEW,
+        Err(ahead) => ahead.duration() < NEW,
+    }
+}
+
+/// Whether this user may read/write `path` (`access(2)`, with the real uid).
+fn may(path: &Path, how: nix::unistd::AccessFlags) -> bool {
+    nix::unistd::access(path, how).is_ok()
+}
+
+/// The directory a database file is in (where SQLite puts its -wal, -shm and -journal).
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `kpi.db` → `kpi.db-wal` and the like.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The file's 100-byte SQLite header, if it has one.
+fn header(path: &Path) -> Option<[u8; 100]> {
+    use std::io::Read;
+    let mut head = [0u8; 100];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .ok()?;
+    head.starts_with(b"SQLite format 3\0").then_some(head)
+}
+
+/// Whether the file's header says WAL mode (bytes 18 and 19 are 2).
+fn wal_header(path: &Path) -> bool {
+    header(path).is_some_and(|h| h[18] == 2 && h[19] == 2)
+}
+
+/// An SQLite URI (`file:` with percent-escapes) for `path`, so parameters can be added.
+fn file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file://");
+    for &b in abs.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 /// Records changes in the audit log inside the same transaction as the change.
