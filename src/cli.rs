@@ -279,6 +279,13 @@ pub struct Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::OutputClosed) {
+            // As for any command whose reader went away: stop quietly.
+            return Failure {
+                message: String::new(),
+                code: 0,
+            };
+        }
         let code = match e {
             StoreError::Invalid(_) | StoreError::Rows(_) => 2,
             StoreError::Denied(_) => 3,
@@ -375,7 +382,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 None => None,
                 Some(g) => Some(find_group(g)?),
             };
-            Store::init_shared(&path, group.as_ref().map(|g| g.gid))?;
+            Store::init_shared(&path, group.as_ref().map(|g| (g.gid, g.name.as_str())))?;
             writeln!(
                 out,
                 "created {} (schema {}{})",
@@ -394,7 +401,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
         }
         Command::Access { what } => {
-            let mut s = Store::open(&path, Access::ReadWrite)?;
+            let mut s = match what {
+                AccessCommand::List => open_to_read(&path)?,
+                _ => Store::open(&path, Access::ReadWrite)?,
+            };
             match what {
                 AccessCommand::List => {
                     // Anyone on the list (or anyone at all, when it is empty) may read it.
@@ -702,6 +712,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
                 Err(e) => return Err(e.into()),
             };
+            // Someone left off the access list learns nothing; a damaged file is still
+            // checked (reading the list may be what fails).
+            if let Err(e @ StoreError::Denied(_)) = s.permit() {
+                return Err(e.into());
+            }
             writeln!(out, "database: {}", path.display()).map_err(io)?;
             writeln!(
                 out,
@@ -757,6 +772,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             _ => {
                 let s = Store::open(&path, Access::ReadOnly)?;
+                s.permit()?;
                 let json = serde_json::to_value(s.settings()).map_err(|e| Failure {
                     message: e.to_string(),
                     code: 1,

@@ -468,3 +468,36 @@ fn help_explains_every_command() {
         .unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("1h30"));
 }
+
+#[test]
+fn export_into_a_closed_pipe_stops_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kpi.db");
+    sb(&db)
+        .args([
+            "seed",
+            "--reps",
+            "6",
+            "--teams",
+            "2",
+            "--months",
+            "2",
+            "--until",
+            "2026-11-20",
+        ])
+        .assert()
+        .success();
+    // `export activities | head -1`: the reader goes away after one line.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --db '{}' export activities | head -1 >/dev/null",
+            env!("CARGO_BIN_EXE_salesboard"),
+            db.display()
+        ))
+        .env("SALESBOARD_CONFIG", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "nothing on stderr: {err}");
+}

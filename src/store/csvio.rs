@@ -328,7 +328,12 @@ impl Store {
         // One read transaction, so the table and the names it refers to agree.
         let tx = self.conn().unchecked_transaction()?;
         let mut w = csv::Writer::from_writer(out);
-        let werr = |e: csv::Error| StoreError::Other(format!("cannot write the CSV: {e}"));
+        let werr = |e: csv::Error| match e.kind() {
+            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                StoreError::OutputClosed
+            }
+            _ => StoreError::Other(format!("cannot write the CSV: {e}")),
+        };
         w.write_record(spec.cols.iter().map(|c| c.0))
             .map_err(werr)?;
         // Teams are collected to put parents first; everything else streams.
@@ -364,8 +369,10 @@ impl Store {
             w.write_record(&cells).map_err(werr)?;
             written += 1;
         }
-        w.flush()
-            .map_err(|e| StoreError::Other(format!("cannot write the CSV: {e}")))?;
+        w.flush().map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => StoreError::OutputClosed,
+            _ => StoreError::Other(format!("cannot write the CSV: {e}")),
+        })?;
         Ok(written)
     }
 }

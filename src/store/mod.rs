@@ -79,6 +79,9 @@ pub enum StoreError {
     Busy,
     #[error("{0}")]
     Invalid(#[from] Validation),
+    /// Whoever read the output went away (`export … | head`): not an error to report.
+    #[error("the output was closed")]
+    OutputClosed,
     /// Refused by the access list (see `store::access`).
     #[error("{0}")]
     Denied(String),
@@ -144,7 +147,7 @@ impl Store {
     /// Creates a new, empty database; with `group`, the file belongs to that group and its
     /// members may read and write it (mode 0660). SQLite gives the `-wal` and `-shm` files
     /// the database file's mode.
-    pub fn init_shared(path: &Path, group: Option<nix::unistd::Gid>) -> Result<Store> {
+    pub fn init_shared(path: &Path, group: Option<(nix::unistd::Gid, &str)>) -> Result<Store> {
         use std::os::unix::fs::OpenOptionsExt;
         match std::fs::OpenOptions::new()
             .write(true)
@@ -153,7 +156,7 @@ impl Store {
             .open(path)
         {
             Ok(file) => {
-                if let Some(gid) = group {
+                if let Some((gid, name)) = group {
                     use std::os::unix::fs::PermissionsExt;
                     let undo = |msg: String| {
                         let _ = std::fs::remove_file(path);
@@ -161,9 +164,8 @@ impl Store {
                     };
                     nix::unistd::fchown(&file, None, Some(gid)).map_err(|e| {
                         undo(format!(
-                            "cannot give {} to group {}: {e} (you must be a member of the group); nothing was created",
+                            "cannot give {} to group {name}: {e} (you must be a member of the group); nothing was created",
                             path.display(),
-                            gid
                         ))
                     })?;
                     // Set after chown, and explicitly: the umask would take the group bits.
@@ -812,7 +814,7 @@ impl Audit<'_> {
         new: Option<serde_json::Value>,
     ) -> Result<()> {
         // Every change is recorded here, so this is where the access list is enforced.
-        access::authorize(tx, &self.permit, entity, row_id, old.as_ref())?;
+        access::authorize(tx, &self.permit, action, entity, row_id, old.as_ref())?;
         tx.prepare_cached(
             "INSERT INTO audit_log(at, uid, user, action, entity, row_id, old_values, new_values)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
