@@ -101,9 +101,7 @@ fn write_report(
         .create_new(true)
         .mode(0o600)
         .open(&path)?;
-    let args: Vec<String> = std::env::args()
-        .map(crate::text::clean_owned)
-        .collect();
+    let args: Vec<String> = std::env::args().map(crate::text::clean_owned).collect();
     writeln!(
         f,
         "salesboard {} crashed at {}\ncommand: {}\nthread: {}\npanic: {}\nat: {place}\n\n{backtrace}",

@@ -108,7 +108,10 @@ mod tests {
         assert_eq!(clean("Ivan\x1b[2JPetrov"), "IvanPetrov");
         assert_eq!(clean("x\x1b]52;c;ZXZpbA==\x07y"), "xy");
         assert_eq!(clean("x\x1b]0;owned\x1b\\y"), "xy");
-        assert_eq!(clean("x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"), "xlink");
+        assert_eq!(
+            clean("x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"),
+            "xlink"
+        );
         assert_eq!(clean("a\x1bPq#0;2;0;0;0\x1b\\b"), "ab");
         assert_eq!(clean("a\x1b(Bb\x1b7c\x1bcd"), "abcd");
         assert_eq!(clean("a\u{202E}b\u{2066}c"), "abc");
