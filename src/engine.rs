@@ -51,31 +51,7 @@ pub fn find_scope(
         wanted: &str,
         what: &str,
     ) -> std::result::Result<&'a T, String> {
-        let w = wanted.trim().to_lowercase();
-        if let Some(x) = items.iter().find(|x| name(x).to_lowercase() == w) {
-            return Ok(x);
-        }
-        let hits: Vec<&T> = items
-            .iter()
-            .filter(|x| name(x).to_lowercase().contains(&w))
-            .collect();
-        match hits.as_slice() {
-            [one] => Ok(one),
-            [] => Err(format!(
-                "{what}: no {what} called '{}'",
-                crate::text::clean(wanted.trim())
-            )),
-            many => Err(format!(
-                "{what}: '{}' matches {} ({}); type more of the name",
-                crate::text::clean(wanted.trim()),
-                many.len(),
-                many.iter()
-                    .take(4)
-                    .map(|x| name(x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
+        crate::input::pick_by_name(items, name, wanted, what).map_err(|e| format!("{what}: {e}"))
     }
     let by_id = |text: &str| {
         text.trim()

@@ -156,6 +156,41 @@ pub fn parse_int_in(s: &str, lo: i64, hi: i64) -> Result<i64, String> {
     Ok(v)
 }
 
+/// Finds one item by name: exact (any case) first, else the only one whose name contains
+/// `wanted`. Messages name the `what` ("team", "rep") and list a few of the matches.
+pub fn pick_by_name<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&T) -> &str,
+    wanted: &str,
+    what: &str,
+) -> Result<&'a T, String> {
+    let w = wanted.trim().to_lowercase();
+    if let Some(x) = items.iter().find(|x| name(x).to_lowercase() == w) {
+        return Ok(x);
+    }
+    let hits: Vec<&T> = items
+        .iter()
+        .filter(|x| name(x).to_lowercase().contains(&w))
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "no {what} called '{}'",
+            crate::text::clean(wanted.trim())
+        )),
+        many => Err(format!(
+            "'{}' matches {} ({}); type more of the name",
+            crate::text::clean(wanted.trim()),
+            many.len(),
+            many.iter()
+                .take(4)
+                .map(|x| name(x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -318,27 +318,7 @@ fn pick_team(all: &[crate::model::Team], s: &str) -> std::result::Result<TeamId,
             .map(|t| t.id)
             .ok_or_else(|| format!("no team #{id}"));
     }
-    if let Some(t) = all.iter().find(|t| t.name.to_lowercase() == w) {
-        return Ok(t.id);
-    }
-    let hits: Vec<_> = all
-        .iter()
-        .filter(|t| t.name.to_lowercase().contains(&w))
-        .collect();
-    match hits.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(format!("no team called '{}'", crate::text::clean(s.trim()))),
-        many => Err(format!(
-            "'{}' matches {} teams ({}); type more of the name",
-            crate::text::clean(s.trim()),
-            many.len(),
-            many.iter()
-                .take(4)
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    crate::input::pick_by_name(all, |t| &t.name, s, "team").map(|t| t.id)
 }
 
 /// What `uid` may do on the database behind `conn` (at `path`, for messages).
