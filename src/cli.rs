@@ -302,7 +302,8 @@ impl From<StoreError> for Failure {
             _ => e.to_string(),
         };
         Failure {
-            message: crate::text::clean_owned(message),
+            // main() cleans every line before printing it.
+            message,
             code,
         }
     }
@@ -355,7 +356,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             read_only: cli.read_only,
             cleanup,
         })
-        .map_err(|message| Failure { message, code: 1 })?;
+        .map_err(Failure::from)?;
         Ok(ExitCode::SUCCESS)
     };
     let Some(command) = cli.command else {
@@ -666,7 +667,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             writeln!(out, "imported {} row(s) from {}", r.rows, file.display()).map_err(io)?;
         }
         Command::Export { kind, output } => {
-            let s = Store::open(&path, Access::ReadOnly)?;
+            let s = open_to_read(&path)?;
             let n = match &output {
                 Some(p) => {
                     let f = std::fs::File::create(p).map_err(|e| Failure {
@@ -771,7 +772,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 ));
             }
             _ => {
-                let s = Store::open(&path, Access::ReadOnly)?;
+                let s = open_to_read(&path)?;
                 s.permit()?;
                 let json = serde_json::to_value(s.settings()).map_err(|e| Failure {
                     message: e.to_string(),

@@ -220,7 +220,7 @@ fn the_access_list_limits_what_each_user_sees_and_changes() {
     for args in [&["report"][..], &["export", "reps"], &[]] {
         let o = run_as(NOBODY, d, &db, args);
         let (_, err) = text(&o);
-        assert!(!o.status.success(), "{args:?} was allowed");
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {err}");
         assert!(err.contains("not on the access list"), "{args:?}: {err}");
     }
     let o = run_as(0, d, &db, &["access", "list"]);

@@ -35,6 +35,8 @@ pub fn run(
 ) {
     let mut store: Option<Store> = None;
     let mut current: Option<Request> = None;
+    // Set after reopening a snapshot that failed, so that a second failure is reported.
+    let mut reread = false;
     let mut seen_version: Option<i64> = None;
     let mut seen_day = today();
     loop {
@@ -82,8 +84,19 @@ pub fn run(
         seen_version = Some(version);
         seen_day = day;
         let msg = match compute(s, req, day) {
-            Ok(snap) => Message::Snapshot(Box::new(snap)),
+            Ok(snap) => {
+                reread = false;
+                Message::Snapshot(Box::new(snap))
+            }
             Err(e @ crate::store::StoreError::Denied(_)) => Message::Denied(e.to_string()),
+            Err(_) if s.is_snapshot() && !reread => {
+                // A frozen snapshot (a file nobody could share locks on) fails when a writer
+                // rewrites the file under it: that is not damage. Read it afresh.
+                store = None;
+                seen_version = None;
+                reread = true;
+                continue;
+            }
             Err(e) => Message::Error(e.to_string()),
         };
         if out.send(msg).is_err() {

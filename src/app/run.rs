@@ -104,17 +104,19 @@ pub fn open_store(
 
 /// Runs the board until the user quits. Errors before the terminal is taken over are
 /// returned (and printed by the caller) so a bad database never leaves a broken screen.
-pub fn run(opts: Options) -> Result<(), String> {
-    let (store, access, why) =
-        open_store(&opts.path, opts.read_only, opts.lang).map_err(|e| e.to_string())?;
+/// Errors are the store's (so a refusal by the access list keeps its own exit status);
+/// anything else comes as `StoreError::Other`.
+pub fn run(opts: Options) -> Result<(), StoreError> {
+    let (store, access, why) = open_store(&opts.path, opts.read_only, opts.lang)?;
     // Someone the access list leaves out is told so before the screen is taken over.
-    store.permit().map_err(|e| e.to_string())?;
+    store.permit()?;
     drop(store);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start: {e}"))?;
+        .map_err(|e| StoreError::Other(format!("cannot start: {e}")))?;
     rt.block_on(main_loop(opts, access, why))
+        .map_err(StoreError::Other)
 }
 
 async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result<(), String> {
