@@ -21,11 +21,14 @@ const EVIL_TEAM: &str = "'Team' || char(27) || ']8;;http://pwned.example/' || ch
 const EVIL_NOTE: &str = "'ok' || char(27) || 'Ppwned-dcs' || char(27) || '\\' || char(8) || char(8) \
     || 'note' || char(8294) || char(13) || 'x'";
 
-/// What must never reach a terminal.
+/// What must never reach a terminal. Output meant for pipes and files (reports, exports,
+/// messages) carries no escape at all; the board's own bytes are full of cursor moves and
+/// colours, so there only the sequences the data carried are looked for.
 fn assert_harmless(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     for bad in [
-        "\x1b]", "\x1bP", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}", "\u{9b}",
+        "\x1b]", "\x1bP", "\x1b[2J", "[2J", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}",
+        "\u{9b}",
     ] {
         assert!(
             !text.contains(bad),
@@ -102,8 +105,15 @@ fn reports_exports_and_messages_carry_no_control_sequences() {
         &["report", "--team", "\x1b]52;c;ZXZpbA==\x07"],
     ] {
         let o = sb(&db).args(args).output().unwrap();
-        assert_harmless(&format!("{args:?} (stdout)"), &o.stdout);
-        assert_harmless(&format!("{args:?} (stderr)"), &o.stderr);
+        for (stream, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            let what = format!("{args:?} ({stream})");
+            assert_harmless(&what, bytes);
+            assert!(
+                !bytes.contains(&0x1b),
+                "{what} carries an escape:\n{}",
+                String::from_utf8_lossy(bytes).escape_debug()
+            );
+        }
         seen_name |= String::from_utf8_lossy(&o.stdout).contains("EvilRep");
     }
     assert!(seen_name, "the cleaned name is still shown");
