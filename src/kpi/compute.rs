@@ -35,14 +35,16 @@ struct Index<'a> {
     /// The moment "open" pipeline figures are taken at: the period's end, or now-ish
     /// (the end of today) while the period runs.
     snapshot: Timestamp,
-    prev_snapshot: Timestamp,
     as_of: NaiveDate,
     deals_by_rep: HashMap<RepId, Vec<usize>>,
     paths: Vec<DealPath>,
-    changes: HashMap<DealId, &'a [StageChange]>,
+    /// Per deal (same order as `data.deals`): what every scope asks of it, worked out once.
+    facts: Vec<DealFacts>,
+    /// Per customer (same order as `data.customers`).
+    customer_facts: Vec<CustomerFacts>,
     days_by_rep: HashMap<RepId, Vec<&'a ActivityDay>>,
-    customers_by_rep: HashMap<Option<RepId>, Vec<&'a Customer>>,
-    customers: HashMap<CustomerId, &'a Customer>,
+    /// Indexes into `data.customers`, by owning rep.
+    customers_by_rep: HashMap<Option<RepId>, Vec<usize>>,
     inquiries_by_rep: HashMap<RepId, Vec<&'a Inquiry>>,
     invoices_by_rep: HashMap<RepId, Vec<&'a Invoice>>,
     surveys_by_rep: HashMap<RepId, Vec<&'a Survey>>,
@@ -77,6 +79,70 @@ fn overlap_days(a_start: NaiveDate, a_end: NaiveDate, b_start: NaiveDate, b_end:
 
 fn in_range(t: Option<Timestamp>, (from, to): (Timestamp, Timestamp)) -> bool {
     t.is_some_and(|t| t >= from && t < to)
+}
+
+/// What the per-scope loops need of one deal, computed once per report instead of once per
+/// scope (a deal is visited by its rep, each team above and the company).
+#[derive(Debug, Clone, Copy, Default)]
+struct DealFacts {
+    /// Won in the period: its day's index in the period (for the daily chart), if inside.
+    won_now: bool,
+    won_day: Option<usize>,
+    /// The open stage at the period's snapshot, when the deal was open then.
+    stage_now: Option<Stage>,
+    /// The same at the previous period's snapshot.
+    stage_prev: Option<Stage>,
+    /// Its customer has two won deals or more (#20).
+    repeat_customer: bool,
+}
+
+/// What the per-scope loops need of one customer.
+#[derive(Debug, Clone, Copy, Default)]
+struct CustomerFacts {
+    /// The instant of the start of the local day it was acquired.
+    acquired_at: Timestamp,
+    /// Sold before the period's end; and if so, churned within the after-sale window (#23).
+    sold: bool,
+    churned_after_sale: bool,
+}
+
+/// Local midnights for a span of days, so that converting between instants and local days
+/// (done for thousands of rows per report) is a lookup instead of a time-zone computation.
+struct Days {
+    first: NaiveDate,
+    /// `starts[i]` is the first instant of `first + i`; one more than the days covered.
+    starts: Vec<Timestamp>,
+    ctx: Ctx,
+}
+
+impl Days {
+    fn new(ctx: &Ctx, first: NaiveDate, last: NaiveDate) -> Days {
+        let n = (last - first).num_days().clamp(0, 20_000) as usize + 2;
+        let starts = (0..n)
+            .map(|i| (ctx.start_of)(first + Duration::days(i as i64)))
+            .collect();
+        Days {
+            first,
+            starts,
+            ctx: *ctx,
+        }
+    }
+
+    fn start_of(&self, day: NaiveDate) -> Timestamp {
+        match usize::try_from((day - self.first).num_days()) {
+            Ok(i) if i < self.starts.len() => self.starts[i],
+            _ => (self.ctx.start_of)(day),
+        }
+    }
+
+    fn day_of(&self, t: Timestamp) -> NaiveDate {
+        let i = self.starts.partition_point(|s| *s <= t);
+        if i == 0 || i == self.starts.len() {
+            (self.ctx.day_of)(t)
+        } else {
+            self.first + Duration::days(i as i64 - 1)
+        }
+    }
 }
 
 fn money(v: f64) -> Money {
@@ -123,6 +189,67 @@ impl<'a> Index<'a> {
             .map(|d| DealPath::new(d, changes.get(&d.id).copied().unwrap_or(&[])))
             .collect();
 
+        // Local days from the earliest one any row needs to the latest.
+        let earliest = data
+            .customers
+            .iter()
+            .map(|c| c.acquired_on)
+            .chain(
+                data.deals
+                    .iter()
+                    .map(|d| d.created_at)
+                    .min()
+                    .map(|t| (ctx.day_of)(t)),
+            )
+            .fold(prev_period.start.min(period.start), NaiveDate::min);
+        let days = Days::new(ctx, earliest, ctx.today.max(period.end));
+        let customers: HashMap<CustomerId, &Customer> =
+            data.customers.iter().map(|c| (c.id, c)).collect();
+        let facts = data
+            .deals
+            .iter()
+            .map(|d| {
+                let won_now = d.stage == Stage::Won && in_range(d.closed_at, cur);
+                let open_stage = |t: Timestamp| {
+                    open_at(d, t)
+                        .then(|| stage_at(d, changes.get(&d.id).copied().unwrap_or(&[]), t))
+                };
+                DealFacts {
+                    won_now,
+                    won_day: d
+                        .closed_at
+                        .filter(|_| won_now)
+                        .and_then(|c| usize::try_from((days.day_of(c) - period.start).num_days()).ok()),
+                    stage_now: open_stage(snapshot),
+                    stage_prev: open_stage(prev_snapshot),
+                    repeat_customer: d
+                        .customer_id
+                        .and_then(|c| customers.get(&c))
+                        .is_some_and(|c| c.won_deals >= 2),
+                }
+            })
+            .collect();
+        let after_sale = data.settings.churn_after_sale_days;
+        let customer_facts = data
+            .customers
+            .iter()
+            .map(|c| {
+                let sold = c.first_won_at.is_some_and(|f| f < cur.1);
+                let first_day = c.first_won_at.map(|f| days.day_of(f));
+                CustomerFacts {
+                    acquired_at: days.start_of(c.acquired_on),
+                    sold,
+                    churned_after_sale: sold
+                        && matches!((c.churned_on, first_day),
+                            (Some(ch), Some(f)) if (ch - f).num_days() <= after_sale),
+                }
+            })
+            .collect();
+        let mut customers_by_rep: HashMap<Option<RepId>, Vec<usize>> = HashMap::new();
+        for (i, c) in data.customers.iter().enumerate() {
+            customers_by_rep.entry(c.rep_id).or_default().push(i);
+        }
+
         let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::new();
         for t in &data.teams {
             if let Some(p) = t.parent_id {
@@ -142,14 +269,13 @@ impl<'a> Index<'a> {
             prev_period,
             prev,
             snapshot,
-            prev_snapshot,
             as_of,
             deals_by_rep,
             paths,
-            changes,
+            facts,
+            customer_facts,
             days_by_rep: group(&data.activity_days, |a| a.rep_id),
-            customers_by_rep: group(&data.customers, |c| c.rep_id),
-            customers: data.customers.iter().map(|c| (c.id, c)).collect(),
+            customers_by_rep,
             inquiries_by_rep: group(&data.inquiries, |q| q.rep_id),
             invoices_by_rep: group(&data.invoices, |i| i.rep_id),
             surveys_by_rep: group(&data.surveys, |s| s.rep_id),
@@ -218,18 +344,32 @@ impl<'a> Index<'a> {
         &'s self,
         reps: &'s [RepId],
     ) -> impl Iterator<Item = (&'a Deal, &'s DealPath)> + 's {
+        self.deals_with_facts(reps).map(|(d, p, _)| (d, p))
+    }
+
+    fn deals_with_facts<'s>(
+        &'s self,
+        reps: &'s [RepId],
+    ) -> impl Iterator<Item = (&'a Deal, &'s DealPath, &'s DealFacts)> + 's {
         reps.iter().flat_map(move |r| {
             self.deals_by_rep
                 .get(r)
                 .into_iter()
                 .flatten()
-                .map(move |&i| (&self.data.deals[i], &self.paths[i]))
+                .map(move |&i| (&self.data.deals[i], &self.paths[i], &self.facts[i]))
         })
     }
 
-    fn changes_of(&self, deal: DealId) -> &'a [StageChange] {
-        self.changes.get(&deal).copied().unwrap_or(&[])
+    fn customers_of<'s>(&'s self, reps: &'s [RepId]) -> impl Iterator<Item = usize> + 's {
+        reps.iter().flat_map(move |r| {
+            self.customers_by_rep
+                .get(&Some(*r))
+                .into_iter()
+                .flatten()
+                .copied()
+        })
     }
+
 
     /// Share of a month's targets that falls in `period`, by working days.
     fn month_share(month: NaiveDate, period: &Period) -> f64 {
@@ -325,15 +465,9 @@ impl<'a> Index<'a> {
     }
 
     /// Figures that are compared with the previous period.
-    fn sums(
-        &self,
-        reps: &[RepId],
-        b: (Timestamp, Timestamp),
-        period: &Period,
-        snapshot: Timestamp,
-    ) -> Sums {
+    fn sums(&self, reps: &[RepId], b: (Timestamp, Timestamp), period: &Period, now: bool) -> Sums {
         let mut s = Sums::default();
-        for (d, path) in self.deals_of(reps) {
+        for (d, path, f) in self.deals_with_facts(reps) {
             if d.stage == Stage::Won && in_range(d.closed_at, b) {
                 s.revenue += d.amount;
                 s.units += d.units;
@@ -342,12 +476,10 @@ impl<'a> Index<'a> {
             if in_range(path.qualified_at, b) {
                 s.new_opportunities += 1;
             }
-            if open_at(d, snapshot) {
-                let stage = stage_at(d, self.changes_of(d.id), snapshot);
-                if stage.rank().unwrap_or(0) >= 1 {
-                    s.open_opportunities += 1;
-                    s.pipeline_value += d.amount;
-                }
+            let stage = if now { f.stage_now } else { f.stage_prev };
+            if stage.is_some_and(|st| st.rank().unwrap_or(0) >= 1) {
+                s.open_opportunities += 1;
+                s.pipeline_value += d.amount;
             }
         }
         for r in reps {
@@ -365,8 +497,8 @@ impl<'a> Index<'a> {
         let s = self.s;
         let ctx = self.ctx;
         let period = ctx.period;
-        let now = self.sums(reps, self.cur, &period, self.snapshot);
-        let before = self.sums(reps, self.prev, &self.prev_period, self.prev_snapshot);
+        let now = self.sums(reps, self.cur, &period, true);
+        let before = self.sums(reps, self.prev, &self.prev_period, false);
         let targets = self.targets(scope);
         let mut k = Kpis {
             targets,
@@ -428,9 +560,8 @@ impl<'a> Index<'a> {
         let mut stage_days: [Vec<f64>; 4] = Default::default();
         let mut forecast_open = 0.0;
         let mut by_score: BTreeMap<u8, ScoreBucket> = BTreeMap::new();
-        for (d, path) in self.deals_of(reps) {
-            let won_now = d.stage == Stage::Won && in_range(d.closed_at, self.cur);
-            if won_now {
+        for (d, path, f) in self.deals_with_facts(reps) {
+            if f.won_now {
                 cost += d.cost;
                 match d.kind {
                     DealKind::Upsell => {
@@ -445,18 +576,11 @@ impl<'a> Index<'a> {
                 }
                 if let Some(closed) = d.closed_at {
                     cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
-                    let idx = ((ctx.day_of)(closed) - period.start).num_days();
-                    if let Some(slot) = usize::try_from(idx)
-                        .ok()
-                        .and_then(|i| k.daily_revenue.get_mut(i))
-                    {
-                        *slot += d.amount;
-                    }
                 }
-                if d.customer_id
-                    .and_then(|c| self.customers.get(&c))
-                    .is_some_and(|c| c.won_deals >= 2)
-                {
+                if let Some(slot) = f.won_day.and_then(|i| k.daily_revenue.get_mut(i)) {
+                    *slot += d.amount;
+                }
+                if f.repeat_customer {
                     repeat_revenue += d.amount;
                 }
             }
@@ -493,8 +617,7 @@ impl<'a> Index<'a> {
                 }
             }
             // #5, #13: deals open at the snapshot.
-            if open_at(d, self.snapshot) {
-                let stage = stage_at(d, self.changes_of(d.id), self.snapshot);
+            if let Some(stage) = f.stage_now {
                 forecast_open += d.amount as f64 * s.probability(stage);
                 if stage.rank().unwrap_or(0) >= 1 {
                     let score = d.score.unwrap_or(0);
@@ -677,15 +800,13 @@ impl<'a> Index<'a> {
         }
         let cutoff = self.snapshot - s.no_contact_days * 86_400;
         let mut active = 0;
-        for c in reps
-            .iter()
-            .flat_map(|r| self.customers_by_rep.get(&Some(*r)).into_iter().flatten())
-        {
+        for i in self.customers_of(reps) {
+            let c = &self.data.customers[i];
             if active_during(c, &period) {
                 active += 1;
             }
             if active_at(c, self.as_of) && c.acquired_on <= self.as_of {
-                let acquired = (self.ctx.start_of)(c.acquired_on);
+                let acquired = self.customer_facts[i].acquired_at;
                 let last = c.last_contact_at.unwrap_or(acquired).max(acquired);
                 if last < cutoff {
                     a.not_contacted += 1;
@@ -709,20 +830,14 @@ impl<'a> Index<'a> {
         let prev = &self.prev_period;
         let mut c = Customers::default();
         let mut allocated = 0.0;
-        let owned: Vec<&Customer> = if scope == Scope::Company {
-            self.data.customers.iter().collect()
+        let owned: Vec<usize> = if scope == Scope::Company {
+            (0..self.data.customers.len()).collect()
         } else {
-            reps.iter()
-                .flat_map(|r| {
-                    self.customers_by_rep
-                        .get(&Some(*r))
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                })
-                .collect()
+            self.customers_of(reps).collect()
         };
-        for x in &owned {
+        for &i in &owned {
+            let x = &self.data.customers[i];
+            let facts = &self.customer_facts[i];
             if active_during(x, period) {
                 c.active += 1;
             }
@@ -742,14 +857,9 @@ impl<'a> Index<'a> {
             if x.won_deals >= 2 {
                 c.repeat_customers += 1;
             }
-            if let Some(first) = x.first_won_at
-                && first < self.cur.1
-            {
+            if facts.sold {
                 c.sold += 1;
-                let first_day = (self.ctx.day_of)(first);
-                if x.churned_on
-                    .is_some_and(|ch| (ch - first_day).num_days() <= s.churn_after_sale_days)
-                {
+                if facts.churned_after_sale {
                     c.churned_after_sale += 1;
                 }
             }

@@ -166,7 +166,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "SELECT id, rep_id, customer_id, campaign_id, amount, cost, units, score, kind,
                             product, location, created_at, stage, closed_at, lost_from_stage
-                     FROM deal WHERE id IN ({DEALS_IN_WINDOW}) ORDER BY id"
+                     FROM deal WHERE id IN ({DEALS_IN_WINDOW}) ORDER BY rep_id, id"
                 ))?
                 .query_map(params![from, to], deal_from_row)?
                 .collect::<rusqlite::Result<_>>()?;
@@ -209,7 +209,7 @@ impl Store {
                        (SELECT count(*) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won' AND x.closed_at < ?1),
                        (SELECT min(closed_at) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won'),
                        (SELECT max(at) FROM activity a WHERE a.customer_id = c.id AND a.at < ?1)
-                     FROM customer c ORDER BY c.id",
+                     FROM customer c ORDER BY c.rep_id, c.id",
                 )?
                 .query_map([to], |r| {
                     Ok(Customer {
