@@ -96,8 +96,33 @@ pub fn build_for(
     team: Option<&str>,
     rep: Option<&str>,
 ) -> Result<Report> {
-    let mut data = store.dataset(DataWindow::for_period(&period))?;
-    let team = restrict(&mut data, permit, team, rep)?;
+    let data = store.dataset(DataWindow::for_period(&period))?;
+    report_from(&data, permit, period, today, team, rep)
+}
+
+/// [`build_for`] from rows already read (the board keeps them between changes).
+pub fn report_from(
+    data: &crate::store::Dataset,
+    permit: &crate::store::Permit,
+    period: Period,
+    today: NaiveDate,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> Result<Report> {
+    // Only someone the access list limits needs a copy with the hidden teams taken out.
+    let mut limited;
+    let data = if permit.sees_all() {
+        data
+    } else {
+        limited = data.clone();
+        restrict(&mut limited, permit);
+        &limited
+    };
+    let team = if permit.sees_all() {
+        team.map(str::to_string)
+    } else {
+        restricted_team(permit, team, rep)?
+    };
     let team = team.as_deref();
     let scope = find_scope(&data, team, rep).map_err(|e| {
         let field = if team.is_some() { "team" } else { "rep" };
@@ -111,17 +136,8 @@ pub fn build_for(
 }
 
 /// Applies the access list: teams and reps the user may not see are dropped before any
-/// name is matched (so messages never name them), and someone limited to some teams gets
-/// their team instead of the whole company. Returns the team to look for.
-fn restrict(
-    data: &mut crate::store::Dataset,
-    permit: &crate::store::Permit,
-    team: Option<&str>,
-    rep: Option<&str>,
-) -> Result<Option<String>> {
-    if permit.sees_all() {
-        return Ok(team.map(str::to_string));
-    }
+/// name is matched (so messages never name them).
+fn restrict(data: &mut crate::store::Dataset, permit: &crate::store::Permit) {
     data.teams.retain(|t| permit.sees_team(t.id));
     for t in &mut data.teams {
         if t.parent_id.is_some_and(|p| !permit.sees_team(p)) {
@@ -129,6 +145,15 @@ fn restrict(
         }
     }
     data.reps.retain(|r| permit.sees_team(r.team_id));
+}
+
+/// Someone limited to some teams gets their team instead of the whole company. Returns the
+/// team to look for.
+fn restricted_team(
+    permit: &crate::store::Permit,
+    team: Option<&str>,
+    rep: Option<&str>,
+) -> Result<Option<String>> {
     if team.is_some() || rep.is_some() {
         return Ok(team.map(str::to_string));
     }

@@ -15,7 +15,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 const FILES: [&str; 7] = [
-    "plan", "funnel", "cycle", "activity", "team", "customers", "alerts",
+    "plan",
+    "funnel",
+    "cycle",
+    "activity",
+    "team",
+    "customers",
+    "alerts",
 ];
 
 fn seeded(dir: &Path) -> std::path::PathBuf {
@@ -26,12 +32,25 @@ fn seeded(dir: &Path) -> std::path::PathBuf {
         .args(["--db"])
         .arg(&db)
         .args([
-            "seed", "--reps", "36", "--teams", "5", "--months", "8", "--seed", "11", "--until",
+            "seed",
+            "--reps",
+            "36",
+            "--teams",
+            "5",
+            "--months",
+            "8",
+            "--seed",
+            "11",
+            "--until",
             "2026-11-20",
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     db
 }
 

@@ -27,8 +27,7 @@ const EVIL_NOTE: &str = "'ok' || char(27) || 'Ppwned-dcs' || char(27) || '\\' ||
 fn assert_harmless(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     for bad in [
-        "\x1b]", "\x1bP", "\x1b[2J", "[2J", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}",
-        "\u{9b}",
+        "\x1b]", "\x1bP", "\x1b[2J", "[2J", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}", "\u{9b}",
     ] {
         assert!(
             !text.contains(bad),

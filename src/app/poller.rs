@@ -5,7 +5,7 @@
 
 use super::{Request, Snapshot, TeamEntry};
 use crate::engine;
-use crate::store::{Access, Store};
+use crate::store::{Access, DataWindow, Dataset, Store};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
@@ -23,6 +23,16 @@ pub enum Message {
 /// How many recent entries the Activity pane lists.
 const RECENT: usize = 40;
 
+/// What the poller keeps between rounds: the rows read for the window on show, kept up to
+/// date by reading again only what the change log names (see [`Store::refresh`]), and the
+/// lists that change rarely.
+pub struct Cache {
+    window: DataWindow,
+    data: Dataset,
+    recent: Vec<crate::model::EntryLine>,
+    customers: std::sync::Arc<Vec<(crate::model::CustomerId, String)>>,
+}
+
 /// Runs until the request channel closes. `today` is asked each round so a board left
 /// open overnight moves to the new day.
 pub fn run(
@@ -34,6 +44,7 @@ pub fn run(
     today: fn() -> chrono::NaiveDate,
 ) {
     let mut store: Option<Store> = None;
+    let mut cache: Option<Cache> = None;
     let mut current: Option<Request> = None;
     // Set after reopening a snapshot that failed, so that a second failure is reported.
     let mut reread = false;
@@ -52,6 +63,7 @@ pub fn run(
         }
         let Some(req) = current else { continue };
         if store.is_none() {
+            cache = None;
             match Store::open(&path, access) {
                 Ok(s) => store = Some(s),
                 Err(e) => {
@@ -74,16 +86,17 @@ pub fn run(
             }
         };
         let day = today();
-        if !force && seen_version == Some(version) && day == seen_day {
+        let changed = seen_version.is_some_and(|v| v != version);
+        if !force && !changed && day == seen_day {
             continue;
         }
-        if seen_version.is_some() && seen_version != Some(version) {
-            // Someone may have changed the settings (currency, thresholds).
-            let _ = s.reload_settings();
+        if day != seen_day {
+            // Open deals, pace and contact gaps are taken as of today: read afresh.
+            cache = None;
         }
         seen_version = Some(version);
         seen_day = day;
-        let msg = match compute(s, req, day) {
+        let msg = match snapshot(s, &mut cache, req, day, changed) {
             Ok(snap) => {
                 reread = false;
                 Message::Snapshot(Box::new(snap))
@@ -97,7 +110,10 @@ pub fn run(
                 reread = true;
                 continue;
             }
-            Err(e) => Message::Error(e.to_string()),
+            Err(e) => {
+                cache = None;
+                Message::Error(e.to_string())
+            }
         };
         if out.send(msg).is_err() {
             return;
@@ -105,18 +121,61 @@ pub fn run(
     }
 }
 
-/// One snapshot for a request.
+/// One snapshot for a request, read from scratch (tests, and the board's first frame).
 pub fn compute(
-    store: &Store,
+    store: &mut Store,
     req: Request,
     today: chrono::NaiveDate,
 ) -> crate::store::Result<Snapshot> {
+    snapshot(store, &mut None, req, today, false)
+}
+
+/// One snapshot for a request. With a `cache` for the same window, only what changed since
+/// (`changed`: another connection wrote) is read again; otherwise everything is read and
+/// kept in `cache`.
+pub fn snapshot(
+    store: &mut Store,
+    cache: &mut Option<Cache>,
+    req: Request,
+    today: chrono::NaiveDate,
+    changed: bool,
+) -> crate::store::Result<Snapshot> {
     let permit = store.permit()?;
     let chosen = engine::choose_period(store, req.period)?;
-    let teams: Vec<_> = store
-        .teams()?
-        .into_iter()
+    let window = DataWindow::for_period(&chosen.period);
+    let c = match cache.take() {
+        Some(mut c) if c.window == window => {
+            if changed {
+                let affected = store.refresh(&mut c.data, window)?;
+                if affected.everything || affected.entries {
+                    c.recent = store.recent_entries(RECENT, &permit)?;
+                }
+                if affected.everything || affected.customers {
+                    c.customers = std::sync::Arc::new(store.customer_names()?);
+                }
+            }
+            c
+        }
+        _ => {
+            if changed {
+                // Someone may have changed the settings (currency, thresholds).
+                store.reload_settings()?;
+            }
+            Cache {
+                window,
+                data: store.dataset(window)?,
+                recent: store.recent_entries(RECENT, &permit)?,
+                customers: std::sync::Arc::new(store.customer_names()?),
+            }
+        }
+    };
+    let c = cache.insert(c);
+    let teams: Vec<_> = c
+        .data
+        .teams
+        .iter()
         .filter(|t| permit.sees_team(t.id))
+        .cloned()
         .collect();
     // A team the access list hides (or "all teams" for someone limited to some) becomes
     // the first team they may see.
@@ -125,13 +184,20 @@ pub fn compute(
         .filter(|t| teams.iter().any(|x| x.id == *t))
         .or_else(|| permit.roots.first().map(|r| r.0));
     let team_name = team.map(|t| format!("#{t}"));
-    let report = engine::build(store, chosen.period, today, team_name.as_deref(), None)?;
+    let report = engine::report_from(
+        &c.data,
+        &permit,
+        chosen.period,
+        today,
+        team_name.as_deref(),
+        None,
+    )?;
     Ok(Snapshot {
         seq: req.seq,
         report,
         teams: tree(&teams),
-        recent: store.recent_entries(RECENT, &permit)?,
-        customers: std::sync::Arc::new(store.customer_names()?),
+        recent: c.recent.clone(),
+        customers: c.customers.clone(),
         fallback: chosen.fallback,
         computed_at: chrono::Utc::now().timestamp(),
         permit,

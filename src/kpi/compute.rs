@@ -216,10 +216,9 @@ impl<'a> Index<'a> {
                 };
                 DealFacts {
                     won_now,
-                    won_day: d
-                        .closed_at
-                        .filter(|_| won_now)
-                        .and_then(|c| usize::try_from((days.day_of(c) - period.start).num_days()).ok()),
+                    won_day: d.closed_at.filter(|_| won_now).and_then(|c| {
+                        usize::try_from((days.day_of(c) - period.start).num_days()).ok()
+                    }),
                     stage_now: open_stage(snapshot),
                     stage_prev: open_stage(prev_snapshot),
                     repeat_customer: d
@@ -369,7 +368,6 @@ impl<'a> Index<'a> {
                 .copied()
         })
     }
-
 
     /// Share of a month's targets that falls in `period`, by working days.
     fn month_share(month: NaiveDate, period: &Period) -> f64 {

@@ -11,7 +11,7 @@ mod write;
 pub use access::{Grant, Permit, Role};
 pub use csvio::{ImportKind, ImportReport, RowError};
 pub use entries::Deletion;
-pub use query::{DataWindow, Dataset};
+pub use query::{Affected, DataWindow, Dataset};
 pub use write::{Actor, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey, Validation};
 
 use crate::settings::Settings;
@@ -23,6 +23,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_access.sql"),
+    include_str!("migrations/0003_change_log.sql"),
 ];
 
 /// The schema version this build writes and understands.

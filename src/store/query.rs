@@ -54,6 +54,8 @@ pub struct Dataset {
     pub inquiries: Vec<Inquiry>,
     /// Invoices issued before the window's end and not paid before its start.
     pub invoices: Vec<Invoice>,
+    /// The newest `change_log` note these rows include (see [`Store::refresh`]).
+    pub change_seq: i64,
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -94,222 +96,577 @@ fn deal_from_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
 }
 
 /// Deals that matter for a window `[from, to)`: created or closed in it, or open at its end.
+/// As a condition on one deal row (for reading a few reps' deals through `deal_rep`):
+const DEAL_IN_WINDOW: &str = "(created_at >= ?1 AND created_at < ?2)
+    OR (closed_at >= ?1 AND closed_at < ?2)
+    OR (stage NOT IN ('won', 'lost') AND created_at < ?2)
+    OR (closed_at >= ?2 AND created_at < ?2)";
+/// The same as a set of ids, each part through its own index (for reading every rep's).
 const DEALS_IN_WINDOW: &str = "
     SELECT id FROM deal WHERE created_at >= ?1 AND created_at < ?2
     UNION SELECT id FROM deal WHERE closed_at >= ?1 AND closed_at < ?2
     UNION SELECT id FROM deal WHERE stage NOT IN ('won', 'lost') AND created_at < ?2
     UNION SELECT id FROM deal WHERE closed_at >= ?2 AND created_at < ?2";
 
+/// Which reps' rows a read covers: all of them, or only some (a refresh after a change).
+enum Reps<'r> {
+    All,
+    Only(&'r Affected),
+}
+
+impl Reps<'_> {
+    /// The condition on `column` (a rep id) and, for `Only`, the JSON list it binds as `?9`.
+    fn filter(&self, column: &str) -> String {
+        match self {
+            Reps::All => String::new(),
+            Reps::Only(_) => format!(" AND {column} IN (SELECT value FROM json_each(?9))"),
+        }
+    }
+}
+
+/// What a batch of `change_log` notes asks a board to read again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Affected {
+    /// Everything: a table not tied to one rep changed, or the board fell behind the log.
+    pub everything: bool,
+    /// The reps whose rows changed (a customer's changes count for the rep who owns it).
+    pub reps: std::collections::BTreeSet<RepId>,
+    /// A customer nobody owns changed.
+    pub unowned_customers: bool,
+    /// Typed entries may have changed (calls, meetings, surveys, tests, plans).
+    pub entries: bool,
+    /// Customers were added, renamed or removed (the forms' pickers).
+    pub customers: bool,
+}
+
+impl Affected {
+    fn json(&self) -> String {
+        serde_json::to_string(&self.reps).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn owns(&self, rep: Option<RepId>) -> bool {
+        match rep {
+            Some(r) => self.reps.contains(&r),
+            None => self.unowned_customers,
+        }
+    }
+}
+
+/// More notes than this are read as "everything changed" (a bulk import): reading it all
+/// is then as quick as reading the reps one by one.
+const MAX_NOTES: i64 = 2_000;
+
+/// Replaces the rows of `old` that `stale` picks with `new`, keeping the order `key` sorts by
+/// (both inputs are sorted by it; so is the result).
+fn merge_sorted<T, K: Ord>(
+    old: &mut Vec<T>,
+    new: Vec<T>,
+    stale: impl Fn(&T) -> bool,
+    key: impl Fn(&T) -> K,
+) {
+    let kept: Vec<T> = std::mem::take(old)
+        .into_iter()
+        .filter(|x| !stale(x))
+        .collect();
+    let mut out = Vec::with_capacity(kept.len() + new.len());
+    let (mut a, mut b) = (kept.into_iter().peekable(), new.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    *old = out;
+}
+
 impl Store {
     /// Reads everything the KPI engine needs for `window` in one read transaction.
     pub fn dataset(&self, window: DataWindow) -> Result<Dataset> {
+        self.read_transaction(|| {
+            let mut d = Dataset {
+                settings: self.settings.clone(),
+                change_seq: self.change_seq()?,
+                ..Dataset::default()
+            };
+            self.read_shared(&mut d, window)?;
+            self.read_reps(&mut d, window, &Reps::All)?;
+            Ok(d)
+        })
+    }
+
+    /// Brings `data` (read by [`Store::dataset`] for `window`) up to date with the file: reads
+    /// the `change_log` notes added since, and again only the rows of the reps they name; or
+    /// everything when a table not tied to one rep changed, or the log has moved on too far.
+    /// Returns what was read again.
+    pub fn refresh(&mut self, data: &mut Dataset, window: DataWindow) -> Result<Affected> {
+        // The notes and the rows they name, read in one snapshot of the file.
+        let (affected, newest, fresh) = self.read_transaction(|| {
+            let (affected, newest) = self.affected_since(data.change_seq)?;
+            if affected.everything || (affected.reps.is_empty() && !affected.unowned_customers) {
+                return Ok((affected, newest, None));
+            }
+            let mut d = Dataset::default();
+            self.read_reps(&mut d, window, &Reps::Only(&affected))?;
+            Ok((affected, newest, Some(d)))
+        })?;
+        if affected.everything {
+            self.reload_settings()?;
+            *data = self.dataset(window)?;
+            return Ok(affected);
+        }
+        data.change_seq = newest;
+        let Some(fresh) = fresh else {
+            return Ok(affected);
+        };
+        let a = &affected;
+        let stale_deals: std::collections::HashSet<DealId> = data
+            .deals
+            .iter()
+            .filter(|d| a.reps.contains(&d.rep_id))
+            .map(|d| d.id)
+            .chain(fresh.deals.iter().map(|d| d.id))
+            .collect();
+        merge_sorted(
+            &mut data.deals,
+            fresh.deals,
+            |d| a.reps.contains(&d.rep_id),
+            |d| (d.rep_id, d.id),
+        );
+        merge_sorted(
+            &mut data.stage_changes,
+            fresh.stage_changes,
+            |c| stale_deals.contains(&c.deal_id),
+            |c| (c.deal_id, c.at),
+        );
+        merge_sorted(
+            &mut data.plans,
+            fresh.plans,
+            |p| a.reps.contains(&p.owner_id),
+            |p| (p.owner_id, p.month),
+        );
+        merge_sorted(
+            &mut data.activity_days,
+            fresh.activity_days,
+            |x| a.reps.contains(&x.rep_id),
+            |x| (x.rep_id, x.day),
+        );
+        merge_sorted(
+            &mut data.customers,
+            fresh.customers,
+            |c| a.owns(c.rep_id),
+            |c| (c.rep_id, c.id),
+        );
+        merge_sorted(
+            &mut data.surveys,
+            fresh.surveys,
+            |x| a.reps.contains(&x.rep_id),
+            |x| (x.rep_id, x.taken_on),
+        );
+        merge_sorted(
+            &mut data.knowledge,
+            fresh.knowledge,
+            |x| a.reps.contains(&x.rep_id),
+            |x| (x.rep_id, x.taken_on),
+        );
+        merge_sorted(
+            &mut data.inquiries,
+            fresh.inquiries,
+            |q| a.reps.contains(&q.rep_id),
+            |q| (q.received_at, q.id),
+        );
+        merge_sorted(
+            &mut data.invoices,
+            fresh.invoices,
+            |i| a.reps.contains(&i.rep_id) || stale_deals.contains(&i.deal_id),
+            |i| (i.due_on, i.id),
+        );
+        Ok(affected)
+    }
+
+    /// Runs `f` inside one read transaction (one consistent snapshot of the file), ended
+    /// afterwards so that no read transaction stays open while the board idles.
+    fn read_transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let result = f();
+        // A read-only transaction: ending it can only fail if it was never begun.
+        let _ = self.conn.execute_batch("COMMIT");
+        result
+    }
+
+    /// The number of the newest `change_log` note ever written (0 for none), pruned or not.
+    fn change_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0)",
+            )?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// What the notes after `seq` ask to read again.
+    fn affected_since(&self, seq: i64) -> Result<(Affected, i64)> {
+        let c = &self.conn;
+        let newest = self.change_seq()?;
+        let count: i64 = c
+            .prepare_cached("SELECT count(*) FROM change_log WHERE seq > ?1")?
+            .query_row([seq], |r| r.get(0))?;
+        let mut a = Affected::default();
+        // Notes are numbered without gaps (AUTOINCREMENT; a rolled-back note rolls its number
+        // back too): fewer than were written means some this board never saw were pruned.
+        let pruned = newest - seq != count;
+        if pruned || count > MAX_NOTES {
+            a.everything = true;
+            return Ok((a, newest));
+        }
+        let mut stmt = c.prepare_cached(
+            "SELECT l.tbl, l.rep_id, l.customer_id, c.rep_id, c.id IS NULL
+             FROM change_log l LEFT JOIN customer c ON c.id = l.customer_id
+             WHERE l.seq > ?1 ORDER BY l.seq",
+        )?;
+        let mut rows = stmt.query([seq])?;
+        while let Some(r) = rows.next()? {
+            let table: String = r.get(0)?;
+            let rep: Option<RepId> = r.get(1)?;
+            let customer: Option<CustomerId> = r.get(2)?;
+            let owner: Option<RepId> = r.get(3)?;
+            let customer_gone: bool = r.get(4)?;
+            match (table.as_str(), rep) {
+                (
+                    "deal" | "activity" | "inquiry" | "invoice" | "satisfaction" | "knowledge_test"
+                    | "plan",
+                    Some(rep),
+                ) => {
+                    a.reps.insert(rep);
+                }
+                ("customer", _) => {
+                    a.customers = true;
+                    match rep {
+                        Some(rep) => {
+                            a.reps.insert(rep);
+                        }
+                        None => a.unowned_customers = true,
+                    }
+                }
+                _ => {
+                    a.everything = true;
+                    return Ok((a, newest));
+                }
+            }
+            a.entries |= matches!(
+                table.as_str(),
+                "activity" | "satisfaction" | "knowledge_test" | "plan"
+            );
+            // A deal or activity of a customer moves that customer's figures (won deals,
+            // last contact), which belong to the rep who owns the customer.
+            if customer.is_some() && table != "customer" {
+                match (owner, customer_gone) {
+                    (Some(o), _) => {
+                        a.reps.insert(o);
+                    }
+                    (None, false) => a.unowned_customers = true,
+                    (None, true) => {}
+                }
+            }
+        }
+        Ok((a, newest))
+    }
+
+    /// Teams, reps, team plans, campaigns and acquisition costs: rows not tied to one rep.
+    fn read_shared(&self, d: &mut Dataset, window: DataWindow) -> Result<()> {
+        let (from_day, to_day) = (ymd(window.from), ymd(window.to));
+        let c = &self.conn;
+        d.teams = c
+            .prepare_cached("SELECT id, name, parent_id FROM team ORDER BY name, id")?
+            .query_map([], |r| {
+                Ok(Team {
+                    id: r.get(0)?,
+                    name: clean_owned(r.get(1)?),
+                    parent_id: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        d.reps = c
+            .prepare_cached(
+                "SELECT id, name, team_id, region, hired_on, active FROM rep ORDER BY name, id",
+            )?
+            .query_map([], |r| {
+                Ok(Rep {
+                    id: r.get(0)?,
+                    name: clean_owned(r.get(1)?),
+                    team_id: r.get(2)?,
+                    region: clean_owned(r.get(3)?),
+                    hired_on: date(&r.get::<_, String>(4)?),
+                    active: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        d.team_plans = self.read_plans("team_plan", "team_id", window, &Reps::All)?;
+        d.campaigns = c
+            .prepare_cached(
+                "SELECT id, name, channel, cost, starts_on, ends_on, baseline_revenue
+                 FROM campaign ORDER BY starts_on, id",
+            )?
+            .query_map([], |r| {
+                Ok(Campaign {
+                    id: r.get(0)?,
+                    name: clean_owned(r.get(1)?),
+                    channel: r.get::<_, String>(2)?.parse().unwrap_or(Channel::Other),
+                    cost: r.get(3)?,
+                    starts_on: date(&r.get::<_, String>(4)?),
+                    ends_on: date(&r.get::<_, String>(5)?),
+                    baseline_revenue: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        d.acquisition_costs = c
+            .prepare_cached(
+                "SELECT spent_on, amount FROM acquisition_cost
+                 WHERE spent_on >= ?1 AND spent_on < ?2 ORDER BY spent_on",
+            )?
+            .query_map(params![from_day, to_day], |r| {
+                Ok(AcquisitionCost {
+                    spent_on: date(&r.get::<_, String>(0)?),
+                    amount: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(())
+    }
+
+    /// Monthly plans of the window's months from `table`, owned through `owner`.
+    fn read_plans(
+        &self,
+        table: &str,
+        owner: &str,
+        window: DataWindow,
+        reps: &Reps<'_>,
+    ) -> Result<Vec<Plan>> {
+        let filter = reps.filter(owner);
+        let month_from = window.from.format("%Y-%m").to_string();
+        let month_to = window.to.format("%Y-%m").to_string();
+        let sql = format!(
+            "SELECT {owner}, month, revenue_target, units_target, calls_target, meetings_target
+             FROM {table} WHERE month >= ?1 AND month <= ?2{filter} ORDER BY {owner}, month"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        stmt.raw_bind_parameter(1, &month_from)?;
+        stmt.raw_bind_parameter(2, &month_to)?;
+        if let Reps::Only(a) = reps {
+            stmt.raw_bind_parameter(9, a.json())?;
+        }
+        let rows = stmt
+            .raw_query()
+            .mapped(|r| {
+                Ok(Plan {
+                    owner_id: r.get(0)?,
+                    month: date(&format!("{}-01", r.get::<_, String>(1)?)),
+                    targets: Targets {
+                        revenue: r.get(2)?,
+                        units: r.get(3)?,
+                        calls: r.get(4)?,
+                        meetings: r.get(5)?,
+                    },
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The rows tied to reps: every rep's, or only the affected ones'.
+    fn read_reps(&self, d: &mut Dataset, window: DataWindow, reps: &Reps<'_>) -> Result<()> {
         let (from, to) = (day_start(&Local, window.from), day_start(&Local, window.to));
         let (from_day, to_day) = (ymd(window.from), ymd(window.to));
         let c = &self.conn;
-        // One snapshot for all the queries below; dropped (rolled back) at the end so no
-        // read transaction stays open while the board idles.
-        c.execute_batch("BEGIN DEFERRED")?;
-        let result = (|| -> Result<Dataset> {
-            let mut d = Dataset {
-                settings: self.settings.clone(),
-                ..Dataset::default()
+        let only = match reps {
+            Reps::All => None,
+            Reps::Only(a) => Some(a.json()),
+        };
+        // Binds `?9` (the reps) when the statement has it.
+        let bind = |stmt: &mut rusqlite::CachedStatement<'_>| -> Result<()> {
+            if let Some(json) = &only
+                && stmt.parameter_count() >= 9
+            {
+                stmt.raw_bind_parameter(9, json)?;
+            }
+            Ok(())
+        };
+        // Every statement below numbers its parameters so that `?9` is always the reps.
+        let run =
+            |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<rusqlite::CachedStatement<'_>> {
+                let mut stmt = c.prepare_cached(sql)?;
+                for (i, a) in args.iter().enumerate() {
+                    stmt.raw_bind_parameter(i + 1, a)?;
+                }
+                bind(&mut stmt)?;
+                Ok(stmt)
             };
-            d.teams = c
-                .prepare_cached("SELECT id, name, parent_id FROM team ORDER BY name, id")?
-                .query_map([], |r| {
-                    Ok(Team {
-                        id: r.get(0)?,
-                        name: clean_owned(r.get(1)?),
-                        parent_id: r.get(2)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.reps = c
-                .prepare_cached(
-                    "SELECT id, name, team_id, region, hired_on, active FROM rep ORDER BY name, id",
-                )?
-                .query_map([], |r| {
-                    Ok(Rep {
-                        id: r.get(0)?,
-                        name: clean_owned(r.get(1)?),
-                        team_id: r.get(2)?,
-                        region: clean_owned(r.get(3)?),
-                        hired_on: date(&r.get::<_, String>(4)?),
-                        active: r.get(5)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let month_from = window.from.format("%Y-%m").to_string();
-            let month_to = window.to.format("%Y-%m").to_string();
-            for (table, out) in [("plan", &mut d.plans), ("team_plan", &mut d.team_plans)] {
-                let owner = if table == "plan" { "rep_id" } else { "team_id" };
-                *out = c
-                    .prepare_cached(&format!(
-                        "SELECT {owner}, month, revenue_target, units_target, calls_target, meetings_target
-                         FROM {table} WHERE month >= ?1 AND month <= ?2 ORDER BY {owner}, month"
-                    ))?
-                    .query_map(params![month_from, month_to], |r| {
-                        Ok(Plan {
-                            owner_id: r.get(0)?,
-                            month: date(&format!("{}-01", r.get::<_, String>(1)?)),
-                            targets: Targets {
-                                revenue: r.get(2)?,
-                                units: r.get(3)?,
-                                calls: r.get(4)?,
-                                meetings: r.get(5)?,
-                            },
-                        })
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
+        d.plans = self.read_plans("plan", "rep_id", window, reps)?;
+        let deal_rows = match reps {
+            Reps::All => format!("FROM deal WHERE id IN ({DEALS_IN_WINDOW})"),
+            Reps::Only(_) => format!(
+                "FROM deal WHERE ({DEAL_IN_WINDOW}){}",
+                reps.filter("rep_id")
+            ),
+        };
+        let mut stmt = run(
+            &format!(
+                "SELECT id, rep_id, customer_id, campaign_id, amount, cost, units, score, kind,
+                        product, location, created_at, stage, closed_at, lost_from_stage
+                 {deal_rows} ORDER BY rep_id, id"
+            ),
+            &[&from, &to],
+        )?;
+        d.deals = stmt
+            .raw_query()
+            .mapped(deal_from_row)
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = run(
+            &format!(
+                "SELECT deal_id, from_stage, to_stage, at FROM stage_change
+                 WHERE deal_id IN (SELECT id {deal_rows}) ORDER BY deal_id, at, id"
+            ),
+            &[&from, &to],
+        )?;
+        d.stage_changes = stmt
+            .raw_query()
+            .mapped(|r| {
+                let from_stage: Option<String> = r.get(1)?;
+                let to_stage: String = r.get(2)?;
+                Ok(StageChange {
+                    deal_id: r.get(0)?,
+                    from_stage: from_stage.and_then(|s| s.parse().ok()),
+                    to_stage: to_stage.parse().unwrap_or(Stage::Lead),
+                    at: r.get(3)?,
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = run(
+            &format!(
+                "SELECT rep_id, date(at, 'unixepoch', 'localtime') AS day,
+                        sum(kind = 'call'), sum(kind = 'meeting'), count(customer_id)
+                 FROM activity WHERE at >= ?1 AND at < ?2{}
+                 GROUP BY rep_id, day ORDER BY rep_id, day",
+                reps.filter("rep_id")
+            ),
+            &[&from, &to],
+        )?;
+        d.activity_days = stmt
+            .raw_query()
+            .mapped(|r| {
+                Ok(ActivityDay {
+                    rep_id: r.get(0)?,
+                    day: date(&r.get::<_, String>(1)?),
+                    calls: r.get(2)?,
+                    meetings: r.get(3)?,
+                    with_customer: r.get(4)?,
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let owners = match reps {
+            Reps::All => String::new(),
+            Reps::Only(a) if a.unowned_customers => {
+                " WHERE (c.rep_id IS NULL OR c.rep_id IN (SELECT value FROM json_each(?9)))".into()
             }
-            d.deals = c
-                .prepare_cached(&format!(
-                    "SELECT id, rep_id, customer_id, campaign_id, amount, cost, units, score, kind,
-                            product, location, created_at, stage, closed_at, lost_from_stage
-                     FROM deal WHERE id IN ({DEALS_IN_WINDOW}) ORDER BY rep_id, id"
-                ))?
-                .query_map(params![from, to], deal_from_row)?
-                .collect::<rusqlite::Result<_>>()?;
-            d.stage_changes = c
-                .prepare_cached(&format!(
-                    "SELECT deal_id, from_stage, to_stage, at FROM stage_change
-                     WHERE deal_id IN ({DEALS_IN_WINDOW}) ORDER BY deal_id, at, id"
-                ))?
-                .query_map(params![from, to], |r| {
-                    let from_stage: Option<String> = r.get(1)?;
-                    let to_stage: String = r.get(2)?;
-                    Ok(StageChange {
-                        deal_id: r.get(0)?,
-                        from_stage: from_stage.and_then(|s| s.parse().ok()),
-                        to_stage: to_stage.parse().unwrap_or(Stage::Lead),
-                        at: r.get(3)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.activity_days = c
-                .prepare_cached(
-                    "SELECT rep_id, date(at, 'unixepoch', 'localtime') AS day,
-                            sum(kind = 'call'), sum(kind = 'meeting'), count(customer_id)
-                     FROM activity WHERE at >= ?1 AND at < ?2
-                     GROUP BY rep_id, day ORDER BY rep_id, day",
-                )?
-                .query_map(params![from, to], |r| {
-                    Ok(ActivityDay {
+            Reps::Only(_) => " WHERE c.rep_id IN (SELECT value FROM json_each(?9))".into(),
+        };
+        let mut stmt = run(
+            &format!(
+                "SELECT c.id, c.rep_id, c.region, c.acquired_on, c.churned_on, c.campaign_id,
+                   (SELECT count(*) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won' AND x.closed_at < ?1),
+                   (SELECT min(closed_at) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won'),
+                   (SELECT max(at) FROM activity a WHERE a.customer_id = c.id AND a.at < ?1)
+                 FROM customer c{owners} ORDER BY c.rep_id, c.id"
+            ),
+            &[&to],
+        )?;
+        d.customers = stmt
+            .raw_query()
+            .mapped(|r| {
+                Ok(Customer {
+                    id: r.get(0)?,
+                    rep_id: r.get(1)?,
+                    region: clean_owned(r.get(2)?),
+                    acquired_on: date(&r.get::<_, String>(3)?),
+                    churned_on: opt_date(r.get(4)?),
+                    campaign_id: r.get(5)?,
+                    won_deals: r.get(6)?,
+                    first_won_at: r.get(7)?,
+                    last_contact_at: r.get(8)?,
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        for table in ["satisfaction", "knowledge_test"] {
+            let mut stmt = run(
+                &format!(
+                    "SELECT rep_id, taken_on, score FROM {table}
+                     WHERE taken_on < ?1{} ORDER BY rep_id, taken_on, id",
+                    reps.filter("rep_id")
+                ),
+                &[&to_day],
+            )?;
+            let rows = stmt
+                .raw_query()
+                .mapped(|r| {
+                    Ok(Survey {
                         rep_id: r.get(0)?,
-                        day: date(&r.get::<_, String>(1)?),
-                        calls: r.get(2)?,
-                        meetings: r.get(3)?,
-                        with_customer: r.get(4)?,
+                        taken_on: date(&r.get::<_, String>(1)?),
+                        score: r.get(2)?,
                     })
-                })?
+                })
                 .collect::<rusqlite::Result<_>>()?;
-            d.customers = c
-                .prepare_cached(
-                    "SELECT c.id, c.rep_id, c.region, c.acquired_on, c.churned_on, c.campaign_id,
-                       (SELECT count(*) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won' AND x.closed_at < ?1),
-                       (SELECT min(closed_at) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won'),
-                       (SELECT max(at) FROM activity a WHERE a.customer_id = c.id AND a.at < ?1)
-                     FROM customer c ORDER BY c.rep_id, c.id",
-                )?
-                .query_map([to], |r| {
-                    Ok(Customer {
-                        id: r.get(0)?,
-                        rep_id: r.get(1)?,
-                        region: clean_owned(r.get(2)?),
-                        acquired_on: date(&r.get::<_, String>(3)?),
-                        churned_on: opt_date(r.get(4)?),
-                        campaign_id: r.get(5)?,
-                        won_deals: r.get(6)?,
-                        first_won_at: r.get(7)?,
-                        last_contact_at: r.get(8)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.campaigns = c
-                .prepare_cached(
-                    "SELECT id, name, channel, cost, starts_on, ends_on, baseline_revenue
-                     FROM campaign ORDER BY starts_on, id",
-                )?
-                .query_map([], |r| {
-                    Ok(Campaign {
-                        id: r.get(0)?,
-                        name: clean_owned(r.get(1)?),
-                        channel: r.get::<_, String>(2)?.parse().unwrap_or(Channel::Other),
-                        cost: r.get(3)?,
-                        starts_on: date(&r.get::<_, String>(4)?),
-                        ends_on: date(&r.get::<_, String>(5)?),
-                        baseline_revenue: r.get(6)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.acquisition_costs = c
-                .prepare_cached(
-                    "SELECT spent_on, amount FROM acquisition_cost
-                     WHERE spent_on >= ?1 AND spent_on < ?2 ORDER BY spent_on",
-                )?
-                .query_map(params![from_day, to_day], |r| {
-                    Ok(AcquisitionCost {
-                        spent_on: date(&r.get::<_, String>(0)?),
-                        amount: r.get(1)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            for (table, out) in [
-                ("satisfaction", &mut d.surveys),
-                ("knowledge_test", &mut d.knowledge),
-            ] {
-                *out = c
-                    .prepare_cached(&format!(
-                        "SELECT rep_id, taken_on, score FROM {table}
-                         WHERE taken_on < ?1 ORDER BY rep_id, taken_on, id"
-                    ))?
-                    .query_map([&to_day], |r| {
-                        Ok(Survey {
-                            rep_id: r.get(0)?,
-                            taken_on: date(&r.get::<_, String>(1)?),
-                            score: r.get(2)?,
-                        })
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
+            if table == "satisfaction" {
+                d.surveys = rows;
+            } else {
+                d.knowledge = rows;
             }
-            d.inquiries = c
-                .prepare_cached(
-                    "SELECT id, rep_id, received_at, first_response_at FROM inquiry
-                     WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, id",
-                )?
-                .query_map(params![from, to], |r| {
-                    Ok(Inquiry {
-                        id: r.get(0)?,
-                        rep_id: r.get(1)?,
-                        received_at: r.get(2)?,
-                        first_response_at: r.get(3)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.invoices = c
-                .prepare_cached(
-                    "SELECT i.id, d.rep_id, i.deal_id, i.amount, i.issued_on, i.due_on, i.paid_on
-                     FROM invoice i JOIN deal d ON d.id = i.deal_id
-                     WHERE i.issued_on < ?2 AND (i.paid_on IS NULL OR i.paid_on >= ?1)
-                     ORDER BY i.due_on, i.id",
-                )?
-                .query_map(params![from_day, to_day], |r| {
-                    Ok(Invoice {
-                        id: r.get(0)?,
-                        rep_id: r.get(1)?,
-                        deal_id: r.get(2)?,
-                        amount: r.get(3)?,
-                        issued_on: date(&r.get::<_, String>(4)?),
-                        due_on: date(&r.get::<_, String>(5)?),
-                        paid_on: opt_date(r.get(6)?),
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(d)
-        })();
-        // A read-only transaction: ending it can only fail if it was never begun.
-        let _ = c.execute_batch("COMMIT");
-        result
+        }
+        let mut stmt = run(
+            &format!(
+                "SELECT id, rep_id, received_at, first_response_at FROM inquiry
+                 WHERE received_at >= ?1 AND received_at < ?2{} ORDER BY received_at, id",
+                reps.filter("rep_id")
+            ),
+            &[&from, &to],
+        )?;
+        d.inquiries = stmt
+            .raw_query()
+            .mapped(|r| {
+                Ok(Inquiry {
+                    id: r.get(0)?,
+                    rep_id: r.get(1)?,
+                    received_at: r.get(2)?,
+                    first_response_at: r.get(3)?,
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = run(
+            &format!(
+                "SELECT i.id, d.rep_id, i.deal_id, i.amount, i.issued_on, i.due_on, i.paid_on
+                 FROM invoice i JOIN deal d ON d.id = i.deal_id
+                 WHERE i.issued_on < ?2 AND (i.paid_on IS NULL OR i.paid_on >= ?1){}
+                 ORDER BY i.due_on, i.id",
+                reps.filter("d.rep_id")
+            ),
+            &[&from_day, &to_day],
+        )?;
+        d.invoices = stmt
+            .raw_query()
+            .mapped(|r| {
+                Ok(Invoice {
+                    id: r.get(0)?,
+                    rep_id: r.get(1)?,
+                    deal_id: r.get(2)?,
+                    amount: r.get(3)?,
+                    issued_on: date(&r.get::<_, String>(4)?),
+                    due_on: date(&r.get::<_, String>(5)?),
+                    paid_on: opt_date(r.get(6)?),
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(())
     }
 
     /// Every customer's id and name (for pickers), by name.

@@ -100,7 +100,11 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
     let summary = store.bulk(|tx| {
         refuse_non_empty(tx)?;
         let world = World::generate(opts, &cal);
-        write_world(tx, opts, &cal, &world)
+        let summary = write_world(tx, opts, &cal, &world)?;
+        // A new file: no board has read it yet, so the notes of every row are of no use.
+        // (One that had would read everything on seeing notes missing.)
+        tx.execute("DELETE FROM change_log", [])?;
+        Ok(summary)
     })?;
     // The currency row changed the settings; unknown keys are not ours to report here.
     store.reload_settings()?;

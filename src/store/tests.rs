@@ -488,3 +488,119 @@ fn an_entry_before_1970_is_refused_by_its_field_not_by_the_schema() {
     }
     assert_eq!(count(&store, "activity"), 0);
 }
+
+/// A small seeded database, its window for November 2026, and a second connection that
+/// writes as an integration would (raw SQL).
+fn seeded_window() -> (tempfile::TempDir, PathBuf, Store, DataWindow) {
+    let (dir, path, mut store) = fresh();
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let opts = seed::SeedOptions {
+        reps: 8,
+        teams: 2,
+        months: 4,
+        ..seed::SeedOptions::small(until)
+    };
+    seed::seed(&mut store, &opts).unwrap();
+    let period = crate::period::Period::containing(crate::period::PeriodKind::Month, until);
+    (dir, path, store, DataWindow::for_period(&period))
+}
+
+fn same(a: &Dataset, b: &Dataset) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
+#[test]
+fn a_refresh_after_changes_to_some_reps_equals_reading_everything_again() {
+    let (_dir, path, mut store, window) = seeded_window();
+    let mut data = store.dataset(window).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    // Each write touches one or two reps' rows; after each, the refreshed rows must be
+    // exactly what a fresh read gives, and only the named reps were read again.
+    let writes = [
+        // A call with a customer (its last contact belongs to the customer's owner).
+        "INSERT INTO activity(rep_id, kind, at, duration_min, outcome, customer_id, note)
+         SELECT 1, 'call', 1795089600, 5, 'reached', (SELECT id FROM customer WHERE rep_id = 2 LIMIT 1), 'x'",
+        // A new deal won, with its stage changes.
+        "INSERT INTO deal(id, rep_id, customer_id, amount, cost, units, score, kind, product, location, created_at, stage, closed_at)
+         VALUES (900001, 3, (SELECT id FROM customer WHERE rep_id = 4 LIMIT 1), 5000000, 1000000, 3, 4, 'new', 'P', 'L', 1794000000, 'won', 1795000000)",
+        "INSERT INTO stage_change(deal_id, from_stage, to_stage, at) VALUES (900001, 'lead', 'qualified', 1794100000), (900001, 'qualified', 'won', 1795000000)",
+        // A deal moved to another rep, and one deleted.
+        "UPDATE deal SET rep_id = 5 WHERE id = (SELECT min(id) FROM deal WHERE rep_id = 6 AND created_at >= 1793491200)",
+        "DELETE FROM deal WHERE id = (SELECT max(id) FROM deal WHERE rep_id = 7 AND stage = 'won' AND closed_at >= 1793491200)",
+        // A customer changes owner; another churns.
+        "UPDATE customer SET rep_id = 8 WHERE id = (SELECT min(id) FROM customer WHERE rep_id = 1)",
+        "UPDATE customer SET churned_on = '2026-11-18' WHERE id = (SELECT max(id) FROM customer WHERE rep_id = 2 AND churned_on IS NULL)",
+        // Surveys, tests, plans, inquiries, invoices.
+        "INSERT INTO satisfaction(rep_id, taken_on, score) VALUES (2, '2026-11-19', 3)",
+        "INSERT INTO knowledge_test(rep_id, taken_on, score) VALUES (4, '2026-11-19', 55)",
+        "UPDATE plan SET revenue_target = revenue_target + 100 WHERE rep_id = 3 AND month = '2026-11'",
+        "UPDATE inquiry SET first_response_at = received_at + 7200 WHERE id = (SELECT max(id) FROM inquiry WHERE first_response_at IS NULL OR rep_id = 1)",
+        "UPDATE invoice SET paid_on = '2026-11-19' WHERE id = (SELECT min(id) FROM invoice WHERE paid_on IS NULL)",
+        // A customer nobody owns.
+        "INSERT INTO customer(name, rep_id, acquired_on) VALUES ('Ничей', NULL, '2026-11-02')",
+    ];
+    for sql in writes {
+        other.execute_batch(sql).unwrap();
+        let affected = store.refresh(&mut data, window).unwrap();
+        assert!(!affected.everything, "{sql}: read everything");
+        assert!(
+            !affected.reps.is_empty() || affected.unowned_customers,
+            "{sql}: nothing read again"
+        );
+        let fresh = store.dataset(window).unwrap();
+        assert!(
+            same(&data, &fresh),
+            "{sql}: refreshed rows differ from a fresh read"
+        );
+    }
+    // Nothing new: nothing is read.
+    let affected = store.refresh(&mut data, window).unwrap();
+    assert_eq!(affected, Affected::default());
+}
+
+#[test]
+fn a_refresh_reads_everything_after_a_shared_change_or_a_bulk_import() {
+    let (_dir, path, mut store, window) = seeded_window();
+    let mut data = store.dataset(window).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch(
+            "UPDATE team SET name = name || ' (new)' WHERE id = (SELECT max(id) FROM team)",
+        )
+        .unwrap();
+    let affected = store.refresh(&mut data, window).unwrap();
+    assert!(affected.everything);
+    assert!(same(&data, &store.dataset(window).unwrap()));
+    // More notes than are worth reading one by one.
+    other
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+             INSERT INTO activity(rep_id, kind, at, duration_min, outcome, note)
+             SELECT 1 + i % 8, 'call', 1795089600 + i, 1, 'reached', '' FROM n",
+        )
+        .unwrap();
+    let affected = store.refresh(&mut data, window).unwrap();
+    assert!(affected.everything);
+    assert!(same(&data, &store.dataset(window).unwrap()));
+}
+
+#[test]
+fn the_change_log_keeps_only_the_newest_notes() {
+    let (_dir, path, mut store, window) = seeded_window();
+    let mut data = store.dataset(window).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+             INSERT INTO satisfaction(rep_id, taken_on, score) SELECT 1, '2026-11-19', 5 FROM n",
+        )
+        .unwrap();
+    let kept: i64 = other
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(kept <= 10_001, "{kept} notes kept");
+    // A board that slept through the pruning reads everything.
+    let affected = store.refresh(&mut data, window).unwrap();
+    assert!(affected.everything);
+    assert!(same(&data, &store.dataset(window).unwrap()));
+}

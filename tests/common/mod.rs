@@ -46,9 +46,9 @@ pub fn store() -> &'static std::sync::Mutex<Store> {
 /// The snapshot of the current month (or `period`) for `team`.
 pub fn snapshot(period: Option<Period>, team: Option<i64>) -> Snapshot {
     let period = period.unwrap_or_else(|| Period::containing(PeriodKind::Month, today()));
-    let s = store().lock().unwrap();
+    let mut s = store().lock().unwrap();
     let mut snap = poller::compute(
-        &s,
+        &mut s,
         Request {
             seq: 1,
             period,
