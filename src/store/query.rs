@@ -543,28 +543,49 @@ impl Store {
                 })
             })
             .collect::<rusqlite::Result<_>>()?;
+        // Calls and meetings per rep per local day. Counted here rather than by SQLite's
+        // date(): converting every row's instant to a local day costs more than reading
+        // them (the `activity_at` index has every column needed).
+        let days: Vec<NaiveDate> = window
+            .from
+            .iter_days()
+            .take_while(|d| *d < window.to)
+            .collect();
+        let starts: Vec<i64> = days.iter().map(|d| day_start(&Local, *d)).collect();
+        let mut counts: std::collections::HashMap<(RepId, usize), ActivityDay> =
+            std::collections::HashMap::new();
         let mut stmt = run(
             &format!(
-                "SELECT rep_id, date(at, 'unixepoch', 'localtime') AS day,
-                        sum(kind = 'call'), sum(kind = 'meeting'), count(customer_id)
-                 FROM activity WHERE at >= ?1 AND at < ?2{}
-                 GROUP BY rep_id, day ORDER BY rep_id, day",
+                "SELECT rep_id, at, kind = 'call', kind = 'meeting', customer_id IS NOT NULL
+                 FROM activity INDEXED BY {} WHERE at >= ?1 AND at < ?2{}",
+                match reps {
+                    Reps::All => "activity_at",
+                    Reps::Only(_) => "activity_rep_at",
+                },
                 reps.filter("rep_id")
             ),
             &[&from, &to],
         )?;
-        d.activity_days = stmt
-            .raw_query()
-            .mapped(|r| {
-                Ok(ActivityDay {
-                    rep_id: r.get(0)?,
-                    day: date(&r.get::<_, String>(1)?),
-                    calls: r.get(2)?,
-                    meetings: r.get(3)?,
-                    with_customer: r.get(4)?,
-                })
-            })
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows = stmt.raw_query();
+        while let Some(r) = rows.next()? {
+            let rep: RepId = r.get(0)?;
+            let at: i64 = r.get(1)?;
+            let Some(i) = starts.partition_point(|s| *s <= at).checked_sub(1) else {
+                continue;
+            };
+            let e = counts.entry((rep, i)).or_insert_with(|| ActivityDay {
+                rep_id: rep,
+                day: days[i],
+                calls: 0,
+                meetings: 0,
+                with_customer: 0,
+            });
+            e.calls += i64::from(r.get::<_, bool>(2)?);
+            e.meetings += i64::from(r.get::<_, bool>(3)?);
+            e.with_customer += i64::from(r.get::<_, bool>(4)?);
+        }
+        d.activity_days = counts.into_values().collect();
+        d.activity_days.sort_by_key(|a| (a.rep_id, a.day));
         let owners = match reps {
             Reps::All => String::new(),
             Reps::Only(a) if a.unowned_customers => {
@@ -727,24 +748,43 @@ impl Store {
             .teams
             .as_ref()
             .map(|t| serde_json::to_string(t).expect("ids serialise"));
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT * FROM (
-               SELECT a.kind AS entity, a.id, r.name, a.at,
-                      a.outcome || CASE WHEN a.duration_min > 0 THEN ', ' || a.duration_min || ' min' ELSE '' END
-                        || CASE WHEN a.note <> '' THEN ' — ' || a.note ELSE '' END,
-                      a.entered_by, a.entered_at
-                 FROM activity a JOIN rep r ON r.id = a.rep_id WHERE a.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
-               UNION ALL
-               SELECT 'satisfaction', s.id, r.name, s.entered_at, 'score ' || s.score || '/10', s.entered_by, s.entered_at
-                 FROM satisfaction s JOIN rep r ON r.id = s.rep_id WHERE s.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
-               UNION ALL
-               SELECT 'knowledge', k.id, r.name, k.entered_at, 'test ' || k.score || '%', k.entered_by, k.entered_at
-                 FROM knowledge_test k JOIN rep r ON r.id = k.rep_id WHERE k.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
-               UNION ALL
-               SELECT 'plan', p.id, r.name, p.entered_at, 'plan ' || p.month, p.entered_by, p.entered_at
-                 FROM plan p JOIN rep r ON r.id = p.rep_id WHERE p.entered_at IS NOT NULL AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
-             ) ORDER BY 7 DESC, 2 DESC LIMIT ?1",
-        )?;
+        // Each kind's newest rows first (through its `entered_at` order), then the newest
+        // of those: a few index steps, not a scan of every activity ever logged.
+        let newest = |select: &str, from: &str, alias: &str| {
+            format!(
+                "SELECT * FROM (SELECT {select} FROM {from} JOIN rep r ON r.id = {alias}.rep_id
+                   WHERE {alias}.entered_at IS NOT NULL
+                     AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
+                   ORDER BY {alias}.entered_at DESC, {alias}.id DESC LIMIT ?1)"
+            )
+        };
+        let sql = format!(
+            "SELECT * FROM ({} UNION ALL {} UNION ALL {} UNION ALL {}) ORDER BY 7 DESC, 2 DESC LIMIT ?1",
+            newest(
+                "a.kind AS entity, a.id, r.name, a.at,
+                 a.outcome || CASE WHEN a.duration_min > 0 THEN ', ' || a.duration_min || ' min' ELSE '' END
+                   || CASE WHEN a.note <> '' THEN ' — ' || a.note ELSE '' END,
+                 a.entered_by, a.entered_at",
+                "activity a INDEXED BY activity_entered",
+                "a"
+            ),
+            newest(
+                "'satisfaction', s.id, r.name, s.entered_at, 'score ' || s.score || '/10', s.entered_by, s.entered_at",
+                "satisfaction s",
+                "s"
+            ),
+            newest(
+                "'knowledge', k.id, r.name, k.entered_at, 'test ' || k.score || '%', k.entered_by, k.entered_at",
+                "knowledge_test k",
+                "k"
+            ),
+            newest(
+                "'plan', p.id, r.name, p.entered_at, 'plan ' || p.month, p.entered_by, p.entered_at",
+                "plan p",
+                "p"
+            ),
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params![limit as i64, teams], |r| {
                 Ok(EntryLine {
