@@ -11,7 +11,10 @@ use crate::period::{Period, working_days_between};
 use crate::settings::Settings;
 use crate::store::Dataset;
 use chrono::{Datelike, Duration, NaiveDate};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+// Maps keyed by small integer ids, built for every report: a fast non-cryptographic hash
+// (the keys come from our own database, not from an attacker choosing collisions).
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// What a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +66,7 @@ fn group<'a, T, K: std::hash::Hash + Eq>(
     rows: &'a [T],
     key: impl Fn(&T) -> K,
 ) -> HashMap<K, Vec<&'a T>> {
-    let mut m: HashMap<K, Vec<&'a T>> = HashMap::new();
+    let mut m: HashMap<K, Vec<&'a T>> = HashMap::default();
     for r in rows {
         m.entry(key(r)).or_default().push(r);
     }
@@ -110,20 +113,22 @@ struct CustomerFacts {
 /// (done for thousands of rows per report) is a lookup instead of a time-zone computation.
 struct Days {
     first: NaiveDate,
-    /// `starts[i]` is the first instant of `first + i`; one more than the days covered.
+    /// `starts[i]` is the first instant of `days[i]` (`first + i`); one more than the days
+    /// covered.
     starts: Vec<Timestamp>,
+    days: Vec<NaiveDate>,
     ctx: Ctx,
 }
 
 impl Days {
     fn new(ctx: &Ctx, first: NaiveDate, last: NaiveDate) -> Days {
         let n = (last - first).num_days().clamp(0, 20_000) as usize + 2;
-        let starts = (0..n)
-            .map(|i| (ctx.start_of)(first + Duration::days(i as i64)))
-            .collect();
+        let days: Vec<NaiveDate> = first.iter_days().take(n).collect();
+        let starts = days.iter().map(|d| (ctx.start_of)(*d)).collect();
         Days {
             first,
             starts,
+            days,
             ctx: *ctx,
         }
     }
@@ -140,7 +145,7 @@ impl Days {
         if i == 0 || i == self.starts.len() {
             (self.ctx.day_of)(t)
         } else {
-            self.first + Duration::days(i as i64 - 1)
+            self.days[i - 1]
         }
     }
 }
@@ -164,11 +169,11 @@ impl<'a> Index<'a> {
         let prev_snapshot = prev.1.min(end_of_today);
         let as_of = period.last_day().min(ctx.today);
 
-        let mut deals_by_rep: HashMap<RepId, Vec<usize>> = HashMap::new();
+        let mut deals_by_rep: HashMap<RepId, Vec<usize>> = HashMap::default();
         for (i, d) in data.deals.iter().enumerate() {
             deals_by_rep.entry(d.rep_id).or_default().push(i);
         }
-        let mut changes: HashMap<DealId, &[StageChange]> = HashMap::new();
+        let mut changes: HashMap<DealId, &[StageChange]> = HashMap::default();
         let mut start = 0;
         for i in 1..=data.stage_changes.len() {
             if i == data.stage_changes.len()
@@ -234,28 +239,27 @@ impl<'a> Index<'a> {
             .iter()
             .map(|c| {
                 let sold = c.first_won_at.is_some_and(|f| f < cur.1);
-                let first_day = c.first_won_at.map(|f| days.day_of(f));
                 CustomerFacts {
                     acquired_at: days.start_of(c.acquired_on),
                     sold,
                     churned_after_sale: sold
-                        && matches!((c.churned_on, first_day),
-                            (Some(ch), Some(f)) if (ch - f).num_days() <= after_sale),
+                        && matches!((c.churned_on, c.first_won_at),
+                            (Some(ch), Some(f)) if (ch - days.day_of(f)).num_days() <= after_sale),
                 }
             })
             .collect();
-        let mut customers_by_rep: HashMap<Option<RepId>, Vec<usize>> = HashMap::new();
+        let mut customers_by_rep: HashMap<Option<RepId>, Vec<usize>> = HashMap::default();
         for (i, c) in data.customers.iter().enumerate() {
             customers_by_rep.entry(c.rep_id).or_default().push(i);
         }
 
-        let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::new();
+        let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::default();
         for t in &data.teams {
             if let Some(p) = t.parent_id {
                 children.entry(p).or_default().push(t.id);
             }
         }
-        let mut team_reps: HashMap<TeamId, Vec<RepId>> = HashMap::new();
+        let mut team_reps: HashMap<TeamId, Vec<RepId>> = HashMap::default();
         for r in &data.reps {
             team_reps.entry(r.team_id).or_default().push(r.id);
         }
@@ -291,7 +295,7 @@ impl<'a> Index<'a> {
                 .collect(),
             children,
             team_reps,
-            allocated_cost: HashMap::new(),
+            allocated_cost: HashMap::default(),
             total_acquisition_cost: 0.0,
         };
         ix.allocate_acquisition_cost();
@@ -451,52 +455,265 @@ impl<'a> Index<'a> {
         out
     }
 
-    /// Mean days from created to won over the deals of `reps` won in the period: the
-    /// coaching baseline a member is compared with.
-    fn mean_cycle(&self, reps: &[RepId]) -> Option<f64> {
-        let days: Vec<f64> = self
-            .deals_of(reps)
-            .filter(|(d, _)| d.stage == Stage::Won && in_range(d.closed_at, self.cur))
-            .filter_map(|(d, _)| d.closed_at.map(|c| (c - d.created_at) as f64 / 86_400.0))
-            .collect();
-        mean(&days)
-    }
-
-    /// Figures that are compared with the previous period.
-    fn sums(&self, reps: &[RepId], b: (Timestamp, Timestamp), period: &Period, now: bool) -> Sums {
-        let mut s = Sums::default();
-        for (d, path, f) in self.deals_with_facts(reps) {
-            if d.stage == Stage::Won && in_range(d.closed_at, b) {
-                s.revenue += d.amount;
-                s.units += d.units;
-                s.won += 1;
-            }
-            if in_range(path.qualified_at, b) {
-                s.new_opportunities += 1;
-            }
-            let stage = if now { f.stage_now } else { f.stage_prev };
-            if stage.is_some_and(|st| st.rank().unwrap_or(0) >= 1) {
-                s.open_opportunities += 1;
-                s.pipeline_value += d.amount;
-            }
-        }
-        for r in reps {
-            for a in self.days_by_rep.get(r).into_iter().flatten() {
-                if period.contains(a.day) {
-                    s.calls += a.calls;
-                    s.meetings += a.meetings;
-                }
-            }
-        }
-        s
-    }
-
-    fn kpis(&self, scope: Scope, reps: &[RepId], baseline: Option<f64>) -> Kpis {
+    /// A rep's share of every figure, from that rep's rows alone: what a team's or the
+    /// company's figures are summed from ([`Part::add`]), so each row is read once however
+    /// deep the team tree is.
+    fn part(&self, rep: RepId) -> Part {
         let s = self.s;
         let ctx = self.ctx;
         let period = ctx.period;
-        let now = self.sums(reps, self.cur, &period, true);
-        let before = self.sums(reps, self.prev, &self.prev_period, false);
+        let reps = [rep];
+        let mut p = Part {
+            daily: vec![0; period.days().max(0) as usize],
+            ..Part::default()
+        };
+        for (d, path, f) in self.deals_with_facts(&reps) {
+            for (sums, b, stage) in [
+                (&mut p.now, self.cur, f.stage_now),
+                (&mut p.before, self.prev, f.stage_prev),
+            ] {
+                if d.stage == Stage::Won && in_range(d.closed_at, b) {
+                    sums.revenue += d.amount;
+                    sums.units += d.units;
+                    sums.won += 1;
+                }
+                if in_range(path.qualified_at, b) {
+                    sums.new_opportunities += 1;
+                }
+                if stage.is_some_and(|st| st.rank().unwrap_or(0) >= 1) {
+                    sums.open_opportunities += 1;
+                    sums.pipeline_value += d.amount;
+                }
+            }
+            // Won deals in the period: margin, kinds, cycle, repeat customers, daily revenue.
+            if f.won_now {
+                p.cost += d.cost;
+                match d.kind {
+                    DealKind::Upsell => {
+                        p.upsell_revenue += d.amount;
+                        p.upsell_deals += 1;
+                    }
+                    DealKind::CrossSell => {
+                        p.cross_sell_revenue += d.amount;
+                        p.cross_sell_deals += 1;
+                    }
+                    _ => {}
+                }
+                if let Some(closed) = d.closed_at {
+                    p.cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
+                }
+                if let Some(slot) = f.won_day.and_then(|i| p.daily.get_mut(i)) {
+                    *slot += d.amount;
+                }
+                if f.repeat_customer {
+                    p.repeat_revenue += d.amount;
+                }
+            }
+            // #9: qualified deals closed in the period.
+            if path.was_qualified() && in_range(d.closed_at, self.cur) {
+                match d.stage {
+                    Stage::Won => p.closed_won += 1,
+                    Stage::Lost => p.closed_lost += 1,
+                    _ => {}
+                }
+            }
+            // #8, #10, #11: the cohort of deals created in the period.
+            if in_range(Some(d.created_at), self.cur) {
+                p.leads += 1;
+                for (i, slot) in p.reached.iter_mut().enumerate() {
+                    if path.reached as usize >= i {
+                        *slot += 1;
+                    }
+                }
+                if path.was_qualified() {
+                    p.qualified += 1;
+                }
+                if d.stage == Stage::Won {
+                    p.cohort_won += 1;
+                }
+            }
+            // #15: stays that ended in the period.
+            for (stage, entered, left) in &path.stays {
+                if let (Some(rank), true) = (stage.rank(), in_range(*left, self.cur))
+                    && let Some(v) = p.stage_days.get_mut(rank as usize)
+                {
+                    v.push((left.unwrap_or(*entered) - entered) as f64 / 86_400.0);
+                }
+            }
+            // #5, #13: deals open at the snapshot.
+            if let Some(stage) = f.stage_now {
+                p.forecast_open += d.amount as f64 * s.probability(stage);
+                if stage.rank().unwrap_or(0) >= 1 {
+                    let b = &mut p.by_score[usize::from(d.score.unwrap_or(0).min(5))];
+                    b.0 += 1;
+                    b.1 += d.amount;
+                }
+            }
+        }
+        for a in self.days_by_rep.get(&rep).into_iter().flatten() {
+            if period.contains(a.day) {
+                p.now.calls += a.calls;
+                p.now.meetings += a.meetings;
+                p.with_customer += a.with_customer;
+            }
+            if self.prev_period.contains(a.day) {
+                p.before.calls += a.calls;
+                p.before.meetings += a.meetings;
+            }
+        }
+
+        // #18 response time.
+        let sla = s.response_sla_minutes * 60;
+        for q in self.inquiries_by_rep.get(&rep).into_iter().flatten() {
+            if !in_range(Some(q.received_at), self.cur) {
+                continue;
+            }
+            p.inquiries += 1;
+            match q.first_response_at {
+                Some(at) => {
+                    p.minutes.push((at - q.received_at) as f64 / 60.0);
+                    if at - q.received_at > sla {
+                        p.over_sla += 1;
+                    }
+                }
+                None => {
+                    p.unanswered += 1;
+                    if self.snapshot - q.received_at > sla {
+                        p.over_sla += 1;
+                    }
+                }
+            }
+        }
+
+        // #21 engagement, and #20, #22–#26 over the rep's own customers.
+        let cutoff = self.snapshot - s.no_contact_days * 86_400;
+        for i in self.customers_of(&reps) {
+            let c = &self.data.customers[i];
+            if active_during(c, &period) {
+                p.engaged_active += 1;
+            }
+            if active_at(c, self.as_of) && c.acquired_on <= self.as_of {
+                let acquired = self.customer_facts[i].acquired_at;
+                let last = c.last_contact_at.unwrap_or(acquired).max(acquired);
+                if last < cutoff {
+                    p.not_contacted += 1;
+                }
+            }
+            self.count_customer(&mut p, i);
+        }
+
+        // #30 receivables.
+        let as_of = self.as_of;
+        for i in self.invoices_by_rep.get(&rep).into_iter().flatten() {
+            if i.issued_on > as_of || i.paid_on.is_some_and(|p| p <= as_of) {
+                continue;
+            }
+            p.outstanding += i.amount;
+            if i.due_on < as_of {
+                p.overdue += i.amount;
+                p.overdue_invoices += 1;
+                p.max_days_overdue = p.max_days_overdue.max((as_of - i.due_on).num_days());
+            }
+        }
+
+        // #31, #32 the rep's latest survey and test.
+        let surveys: Vec<&&Survey> = self
+            .surveys_by_rep
+            .get(&rep)
+            .into_iter()
+            .flatten()
+            .filter(|x| x.taken_on < period.end)
+            .collect();
+        if let Some(last) = surveys.last() {
+            p.latest.push(last.score as f64);
+            let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i));
+            if let Some(b) = before {
+                p.previous.push(b.score as f64);
+            }
+            if burnout(s, last.score, before.map(|b| b.score)) {
+                p.burnout_risk += 1;
+            }
+        }
+        for x in &surveys {
+            let m = p
+                .sat_months
+                .entry((x.taken_on.year(), x.taken_on.month()))
+                .or_default();
+            m.0 += x.score as f64;
+            m.1 += 1;
+        }
+        let taken: Vec<&&Survey> = self
+            .tests_by_rep
+            .get(&rep)
+            .into_iter()
+            .flatten()
+            .filter(|x| x.taken_on < period.end)
+            .collect();
+        if let Some(last) = taken.last() {
+            p.tests.push(last.score as f64);
+            if last.score < s.knowledge_min_pct {
+                p.knowledge_below_min += 1;
+            }
+        }
+        for x in &taken {
+            let m = p
+                .test_months
+                .entry((x.taken_on.year(), x.taken_on.month()))
+                .or_default();
+            m.0 += x.score as f64;
+            m.1 += 1;
+        }
+        p
+    }
+
+    /// The customers nobody owns: they count for the company's customer figures only.
+    fn unowned_part(&self) -> Part {
+        let mut p = Part::default();
+        for i in self.customers_by_rep.get(&None).into_iter().flatten() {
+            self.count_customer(&mut p, *i);
+        }
+        p
+    }
+
+    /// #20, #22–#26: one customer's counts.
+    fn count_customer(&self, p: &mut Part, i: usize) {
+        let period = self.ctx.period;
+        let x = &self.data.customers[i];
+        let facts = &self.customer_facts[i];
+        let c = &mut p.customers;
+        if active_during(x, &period) {
+            c.active += 1;
+        }
+        if x.acquired_on < period.start && active_at(x, period.start) {
+            c.active_at_start += 1;
+        }
+        if period.contains(x.acquired_on) {
+            c.new.now += 1;
+            p.allocated += self.allocated_cost.get(&x.id).copied().unwrap_or(0.0);
+        }
+        if self.prev_period.contains(x.acquired_on) {
+            c.new.prev += 1;
+        }
+        if x.churned_on.is_some_and(|d| period.contains(d)) {
+            c.churned += 1;
+        }
+        if x.won_deals >= 2 {
+            c.repeat_customers += 1;
+        }
+        if facts.sold {
+            c.sold += 1;
+            if facts.churned_after_sale {
+                c.churned_after_sale += 1;
+            }
+        }
+    }
+
+    /// Every figure of a scope from the sum of its reps' parts.
+    fn finish(&self, scope: Scope, p: &Part, baseline: Option<f64>) -> Kpis {
+        let s = self.s;
+        let ctx = self.ctx;
+        let period = ctx.period;
+        let (now, before) = (&p.now, &p.before);
         let targets = self.targets(scope);
         let mut k = Kpis {
             targets,
@@ -523,9 +740,14 @@ impl<'a> Index<'a> {
                 now: money_ratio(now.revenue, now.units),
                 prev: money_ratio(before.revenue, before.units),
             },
-            daily_revenue: vec![0; period.days().max(0) as usize],
+            daily_revenue: p.daily.clone(),
+            upsell_revenue: p.upsell_revenue,
+            upsell_deals: p.upsell_deals,
+            cross_sell_revenue: p.cross_sell_revenue,
+            cross_sell_deals: p.cross_sell_deals,
             ..Kpis::default()
         };
+        k.daily_revenue.resize(period.days().max(0) as usize, 0);
 
         // #3 pace.
         let total_wd = period.working_days();
@@ -549,92 +771,21 @@ impl<'a> Index<'a> {
                 && (now.revenue as f64) < expected.unwrap_or(0.0) * targets.revenue as f64,
         };
 
-        // Won deals in the period: margin, kinds, cycle, repeat customers, daily revenue.
-        let mut cost = 0;
-        let mut cycle_days = Vec::new();
-        let mut repeat_revenue = 0;
-        let mut funnel = Funnel::default();
-        let mut reached = [0i64; 5];
-        let mut stage_days: [Vec<f64>; 4] = Default::default();
-        let mut forecast_open = 0.0;
-        let mut by_score: BTreeMap<u8, ScoreBucket> = BTreeMap::new();
-        for (d, path, f) in self.deals_with_facts(reps) {
-            if f.won_now {
-                cost += d.cost;
-                match d.kind {
-                    DealKind::Upsell => {
-                        k.upsell_revenue += d.amount;
-                        k.upsell_deals += 1;
-                    }
-                    DealKind::CrossSell => {
-                        k.cross_sell_revenue += d.amount;
-                        k.cross_sell_deals += 1;
-                    }
-                    _ => {}
-                }
-                if let Some(closed) = d.closed_at {
-                    cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
-                }
-                if let Some(slot) = f.won_day.and_then(|i| k.daily_revenue.get_mut(i)) {
-                    *slot += d.amount;
-                }
-                if f.repeat_customer {
-                    repeat_revenue += d.amount;
-                }
-            }
-            // #9: qualified deals closed in the period.
-            if path.was_qualified() && in_range(d.closed_at, self.cur) {
-                match d.stage {
-                    Stage::Won => funnel.closed_won += 1,
-                    Stage::Lost => funnel.closed_lost += 1,
-                    _ => {}
-                }
-            }
-            // #8, #10, #11: the cohort of deals created in the period.
-            if in_range(Some(d.created_at), self.cur) {
-                funnel.leads += 1;
-                for (i, slot) in reached.iter_mut().enumerate() {
-                    if path.reached as usize >= i {
-                        *slot += 1;
-                    }
-                }
-                if path.was_qualified() {
-                    funnel.qualified += 1;
-                }
-                if d.stage == Stage::Won {
-                    funnel.won += 1;
-                }
-            }
-            // #15: stays that ended in the period.
-            for (stage, _entered, left) in &path.stays {
-                if let (Some(rank), true) = (stage.rank(), in_range(*left, self.cur)) {
-                    let entered = _entered;
-                    if let Some(v) = stage_days.get_mut(rank as usize) {
-                        v.push((left.unwrap_or(*entered) - entered) as f64 / 86_400.0);
-                    }
-                }
-            }
-            // #5, #13: deals open at the snapshot.
-            if let Some(stage) = f.stage_now {
-                forecast_open += d.amount as f64 * s.probability(stage);
-                if stage.rank().unwrap_or(0) >= 1 {
-                    let score = d.score.unwrap_or(0);
-                    let b = by_score.entry(score).or_insert(ScoreBucket {
-                        score,
-                        ..Default::default()
-                    });
-                    b.deals += 1;
-                    b.value += d.amount;
-                }
-            }
-        }
-        k.profit = now.revenue - cost;
+        k.profit = now.revenue - p.cost;
         k.margin = ratio(k.profit as f64, now.revenue as f64);
         k.upsell_cross_sell_share = ratio(
             (k.upsell_revenue + k.cross_sell_revenue) as f64,
             now.revenue as f64,
         );
 
+        let mut funnel = Funnel {
+            leads: p.leads,
+            qualified: p.qualified,
+            won: p.cohort_won,
+            closed_won: p.closed_won,
+            closed_lost: p.closed_lost,
+            ..Funnel::default()
+        };
         funnel.lead_to_opportunity = ratio(funnel.qualified as f64, funnel.leads as f64);
         funnel.opportunity_to_win = ratio(
             funnel.closed_won as f64,
@@ -644,6 +795,7 @@ impl<'a> Index<'a> {
         funnel.win_rate_low = funnel
             .opportunity_to_win
             .is_some_and(|r| r * 100.0 < s.win_rate_warn_pct as f64);
+        let reached = p.reached;
         funnel.stages = Stage::PATH
             .windows(2)
             .enumerate()
@@ -657,7 +809,7 @@ impl<'a> Index<'a> {
             .collect();
         k.funnel = funnel;
 
-        let forecast = now.revenue + money(forecast_open);
+        let forecast = now.revenue + money(p.forecast_open);
         k.pipeline = Pipeline {
             open_opportunities: Compared {
                 now: now.open_opportunities,
@@ -677,37 +829,34 @@ impl<'a> Index<'a> {
             value_change: growth(now.pipeline_value as f64, before.pipeline_value as f64),
             forecast,
             forecast_vs_target: ratio(forecast as f64, targets.revenue as f64),
+            // Unscored deals (0) only when there are some; every score 1–5 always.
             by_score: (0..=5u8)
-                .filter_map(|sc| {
-                    by_score.get(&sc).copied().or(if sc >= 1 {
-                        Some(ScoreBucket {
-                            score: sc,
-                            ..Default::default()
-                        })
-                    } else {
-                        None
-                    })
+                .filter(|sc| *sc >= 1 || p.by_score[0].0 > 0)
+                .map(|sc| ScoreBucket {
+                    score: sc,
+                    deals: p.by_score[usize::from(sc)].0,
+                    value: p.by_score[usize::from(sc)].1,
                 })
                 .collect(),
         };
 
         // #14, #15.
-        let mean_cycle = mean(&cycle_days);
+        let mean_cycle = mean(&p.cycle_days);
         let vs = match (mean_cycle, baseline) {
             (Some(m), Some(b)) if b > 0.0 => Some(m / b - 1.0),
             _ => None,
         };
         k.cycle = Cycle {
-            won_deals: cycle_days.len() as i64,
+            won_deals: p.cycle_days.len() as i64,
             mean_days: mean_cycle,
-            median_days: median(&cycle_days),
+            median_days: median(&p.cycle_days),
             baseline_days: baseline,
             vs_baseline: vs,
             slow: vs.is_some_and(|v| v > s.slow_cycle_pct as f64 / 100.0),
             slow_threshold: s.slow_cycle_pct as f64 / 100.0,
             time_in_stage: Stage::OPEN
                 .iter()
-                .zip(stage_days.iter())
+                .zip(p.stage_days.iter())
                 .map(|(st, v)| StageTime {
                     stage: st.as_str().into(),
                     stays: v.len() as i64,
@@ -716,24 +865,31 @@ impl<'a> Index<'a> {
                 .collect(),
         };
 
-        k.activity = self.activity(reps, &now, &before, &targets, expected);
-        k.customers = self.customers(scope, reps, now.revenue, repeat_revenue, k.margin, &period);
-        k.receivables = self.receivables(reps);
-        k.people = self.people(reps, &period);
+        k.activity = self.activity(p, &targets, expected);
+        k.customers = self.customers(scope, p, now.revenue, k.margin);
+        k.receivables = Receivables {
+            as_of: Some(self.as_of),
+            outstanding: p.outstanding,
+            overdue: p.overdue,
+            overdue_invoices: p.overdue_invoices,
+            max_days_overdue: p.max_days_overdue,
+        };
+        k.people = People {
+            satisfaction: mean(&p.latest),
+            satisfaction_prev: mean(&p.previous),
+            burnout_risk: p.burnout_risk,
+            knowledge: mean(&p.tests),
+            knowledge_below_min: p.knowledge_below_min,
+            satisfaction_trend: trend(&p.sat_months),
+            knowledge_trend: trend(&p.test_months),
+        };
         k.composite = composite(s, &k, expected);
         k
     }
 
-    fn activity(
-        &self,
-        reps: &[RepId],
-        now: &Sums,
-        before: &Sums,
-        t: &PeriodTargets,
-        expected: Option<f64>,
-    ) -> Activity {
+    fn activity(&self, p: &Part, t: &PeriodTargets, expected: Option<f64>) -> Activity {
         let s = self.s;
-        let period = self.ctx.period;
+        let (now, before) = (&p.now, &p.before);
         let paced = |target: i64| expected.map(|e| e * target as f64).filter(|v| *v > 0.0);
         let mut a = Activity {
             calls: Compared {
@@ -752,6 +908,13 @@ impl<'a> Index<'a> {
             calls_per_won: ratio(now.calls as f64, now.won as f64),
             sla_minutes: s.response_sla_minutes,
             not_contacted_days: s.no_contact_days,
+            inquiries: p.inquiries,
+            unanswered: p.unanswered,
+            over_sla: p.over_sla,
+            response_median_min: median(&p.minutes),
+            response_p90_min: percentile(&p.minutes, 0.9),
+            not_contacted: p.not_contacted,
+            per_active_customer: ratio(p.with_customer as f64, p.engaged_active as f64),
             ..Activity::default()
         };
         a.few_wins_per_call = now.calls >= super::alerts::MIN_CALLS_FOR_RULE
@@ -760,118 +923,23 @@ impl<'a> Index<'a> {
         a.meetings_below_minimum = a
             .meetings_pace
             .is_some_and(|p| p < s.meetings_min_pct as f64 / 100.0);
-
-        let mut minutes = Vec::new();
-        let sla = s.response_sla_minutes * 60;
-        for r in reps {
-            for q in self.inquiries_by_rep.get(r).into_iter().flatten() {
-                if !in_range(Some(q.received_at), self.cur) {
-                    continue;
-                }
-                a.inquiries += 1;
-                match q.first_response_at {
-                    Some(at) => {
-                        minutes.push((at - q.received_at) as f64 / 60.0);
-                        if at - q.received_at > sla {
-                            a.over_sla += 1;
-                        }
-                    }
-                    None => {
-                        a.unanswered += 1;
-                        if self.snapshot - q.received_at > sla {
-                            a.over_sla += 1;
-                        }
-                    }
-                }
-            }
-        }
-        a.response_median_min = median(&minutes);
-        a.response_p90_min = percentile(&minutes, 0.9);
-
-        let mut with_customer = 0;
-        for r in reps {
-            for d in self.days_by_rep.get(r).into_iter().flatten() {
-                if period.contains(d.day) {
-                    with_customer += d.with_customer;
-                }
-            }
-        }
-        let cutoff = self.snapshot - s.no_contact_days * 86_400;
-        let mut active = 0;
-        for i in self.customers_of(reps) {
-            let c = &self.data.customers[i];
-            if active_during(c, &period) {
-                active += 1;
-            }
-            if active_at(c, self.as_of) && c.acquired_on <= self.as_of {
-                let acquired = self.customer_facts[i].acquired_at;
-                let last = c.last_contact_at.unwrap_or(acquired).max(acquired);
-                if last < cutoff {
-                    a.not_contacted += 1;
-                }
-            }
-        }
-        a.per_active_customer = ratio(with_customer as f64, active as f64);
         a
     }
 
-    fn customers(
-        &self,
-        scope: Scope,
-        reps: &[RepId],
-        revenue: Money,
-        repeat_revenue: Money,
-        margin: Option<f64>,
-        period: &Period,
-    ) -> Customers {
+    fn customers(&self, scope: Scope, p: &Part, revenue: Money, margin: Option<f64>) -> Customers {
         let s = self.s;
-        let prev = &self.prev_period;
-        let mut c = Customers::default();
-        let mut allocated = 0.0;
-        let owned: Vec<usize> = if scope == Scope::Company {
-            (0..self.data.customers.len()).collect()
-        } else {
-            self.customers_of(reps).collect()
-        };
-        for &i in &owned {
-            let x = &self.data.customers[i];
-            let facts = &self.customer_facts[i];
-            if active_during(x, period) {
-                c.active += 1;
-            }
-            if x.acquired_on < period.start && active_at(x, period.start) {
-                c.active_at_start += 1;
-            }
-            if period.contains(x.acquired_on) {
-                c.new.now += 1;
-                allocated += self.allocated_cost.get(&x.id).copied().unwrap_or(0.0);
-            }
-            if prev.contains(x.acquired_on) {
-                c.new.prev += 1;
-            }
-            if x.churned_on.is_some_and(|d| period.contains(d)) {
-                c.churned += 1;
-            }
-            if x.won_deals >= 2 {
-                c.repeat_customers += 1;
-            }
-            if facts.sold {
-                c.sold += 1;
-                if facts.churned_after_sale {
-                    c.churned_after_sale += 1;
-                }
-            }
-        }
+        let period = self.ctx.period;
+        let mut c = p.customers.clone();
         c.churn_rate = ratio(c.churned as f64, c.active_at_start as f64);
         c.churn_after_sale = ratio(c.churned_after_sale as f64, c.sold as f64);
-        c.repeat_revenue_share = ratio(repeat_revenue as f64, revenue as f64);
+        c.repeat_revenue_share = ratio(p.repeat_revenue as f64, revenue as f64);
         c.arpu = money_ratio(revenue, c.active);
         let months = period.months();
         c.arpu_monthly = c.arpu.and_then(|a| ratio(a as f64, months)).map(money);
         c.acquisition_cost = money(if scope == Scope::Company {
             self.total_acquisition_cost
         } else {
-            allocated
+            p.allocated
         });
         c.cac = money_ratio(c.acquisition_cost, c.new.now);
         let cap = s.lifetime_cap_months.max(1) as f64;
@@ -892,90 +960,133 @@ impl<'a> Index<'a> {
         };
         c
     }
+}
 
-    fn receivables(&self, reps: &[RepId]) -> Receivables {
-        let as_of = self.as_of;
-        let mut r = Receivables {
-            as_of: Some(as_of),
-            ..Receivables::default()
-        };
-        for i in reps
-            .iter()
-            .flat_map(|x| self.invoices_by_rep.get(x).into_iter().flatten())
-        {
-            if i.issued_on > as_of || i.paid_on.is_some_and(|p| p <= as_of) {
-                continue;
-            }
-            r.outstanding += i.amount;
-            if i.due_on < as_of {
-                r.overdue += i.amount;
-                r.overdue_invoices += 1;
-                r.max_days_overdue = r.max_days_overdue.max((as_of - i.due_on).num_days());
+/// The last [`TREND_POINTS`] monthly means.
+fn trend(months: &BTreeMap<(i32, u32), (f64, usize)>) -> Vec<f64> {
+    let v: Vec<f64> = months
+        .values()
+        .filter_map(|(sum, n)| ratio(*sum, *n as f64))
+        .collect();
+    v[v.len().saturating_sub(TREND_POINTS)..].to_vec()
+}
+
+/// A rep's (or, summed, a scope's) share of every figure: counts and sums that add up, and
+/// the samples that medians and means are taken over.
+#[derive(Debug, Default, Clone)]
+struct Part {
+    now: Sums,
+    before: Sums,
+    cost: Money,
+    upsell_revenue: Money,
+    upsell_deals: i64,
+    cross_sell_revenue: Money,
+    cross_sell_deals: i64,
+    cycle_days: Vec<f64>,
+    daily: Vec<Money>,
+    repeat_revenue: Money,
+    leads: i64,
+    qualified: i64,
+    cohort_won: i64,
+    closed_won: i64,
+    closed_lost: i64,
+    reached: [i64; 5],
+    stage_days: [Vec<f64>; 4],
+    forecast_open: f64,
+    /// Open opportunities by score (0 = unscored): deals and value.
+    by_score: [(i64, Money); 6],
+    inquiries: i64,
+    unanswered: i64,
+    over_sla: i64,
+    minutes: Vec<f64>,
+    with_customer: i64,
+    engaged_active: i64,
+    not_contacted: i64,
+    customers: Customers,
+    allocated: f64,
+    outstanding: Money,
+    overdue: Money,
+    overdue_invoices: i64,
+    max_days_overdue: i64,
+    latest: Vec<f64>,
+    previous: Vec<f64>,
+    tests: Vec<f64>,
+    burnout_risk: i64,
+    knowledge_below_min: i64,
+    /// Monthly score sums and counts, for the trends.
+    sat_months: BTreeMap<(i32, u32), (f64, usize)>,
+    test_months: BTreeMap<(i32, u32), (f64, usize)>,
+}
+
+impl Part {
+    fn add(&mut self, o: &Part) {
+        self.now.add(&o.now);
+        self.before.add(&o.before);
+        self.cost += o.cost;
+        self.upsell_revenue += o.upsell_revenue;
+        self.upsell_deals += o.upsell_deals;
+        self.cross_sell_revenue += o.cross_sell_revenue;
+        self.cross_sell_deals += o.cross_sell_deals;
+        self.cycle_days.extend_from_slice(&o.cycle_days);
+        if self.daily.len() < o.daily.len() {
+            self.daily.resize(o.daily.len(), 0);
+        }
+        for (a, b) in self.daily.iter_mut().zip(&o.daily) {
+            *a += b;
+        }
+        self.repeat_revenue += o.repeat_revenue;
+        self.leads += o.leads;
+        self.qualified += o.qualified;
+        self.cohort_won += o.cohort_won;
+        self.closed_won += o.closed_won;
+        self.closed_lost += o.closed_lost;
+        for (a, b) in self.reached.iter_mut().zip(o.reached) {
+            *a += b;
+        }
+        for (a, b) in self.stage_days.iter_mut().zip(&o.stage_days) {
+            a.extend_from_slice(b);
+        }
+        self.forecast_open += o.forecast_open;
+        for (a, b) in self.by_score.iter_mut().zip(o.by_score) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        self.inquiries += o.inquiries;
+        self.unanswered += o.unanswered;
+        self.over_sla += o.over_sla;
+        self.minutes.extend_from_slice(&o.minutes);
+        self.with_customer += o.with_customer;
+        self.engaged_active += o.engaged_active;
+        self.not_contacted += o.not_contacted;
+        let (c, x) = (&mut self.customers, &o.customers);
+        c.active += x.active;
+        c.active_at_start += x.active_at_start;
+        c.new.now += x.new.now;
+        c.new.prev += x.new.prev;
+        c.churned += x.churned;
+        c.sold += x.sold;
+        c.churned_after_sale += x.churned_after_sale;
+        c.repeat_customers += x.repeat_customers;
+        self.allocated += o.allocated;
+        self.outstanding += o.outstanding;
+        self.overdue += o.overdue;
+        self.overdue_invoices += o.overdue_invoices;
+        self.max_days_overdue = self.max_days_overdue.max(o.max_days_overdue);
+        self.latest.extend_from_slice(&o.latest);
+        self.previous.extend_from_slice(&o.previous);
+        self.tests.extend_from_slice(&o.tests);
+        self.burnout_risk += o.burnout_risk;
+        self.knowledge_below_min += o.knowledge_below_min;
+        for (from, to) in [
+            (&o.sat_months, &mut self.sat_months),
+            (&o.test_months, &mut self.test_months),
+        ] {
+            for (k, (sum, n)) in from {
+                let e = to.entry(*k).or_default();
+                e.0 += sum;
+                e.1 += n;
             }
         }
-        r
-    }
-
-    fn people(&self, reps: &[RepId], period: &Period) -> People {
-        let s = self.s;
-        let mut p = People::default();
-        let (mut latest, mut previous, mut tests) = (Vec::new(), Vec::new(), Vec::new());
-        let mut sat_months: BTreeMap<(i32, u32), Vec<f64>> = BTreeMap::new();
-        let mut test_months: BTreeMap<(i32, u32), Vec<f64>> = BTreeMap::new();
-        for r in reps {
-            let surveys: Vec<&&Survey> = self
-                .surveys_by_rep
-                .get(r)
-                .into_iter()
-                .flatten()
-                .filter(|x| x.taken_on < period.end)
-                .collect();
-            if let Some(last) = surveys.last() {
-                latest.push(last.score as f64);
-                let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i));
-                if let Some(b) = before {
-                    previous.push(b.score as f64);
-                }
-                if burnout(s, last.score, before.map(|b| b.score)) {
-                    p.burnout_risk += 1;
-                }
-            }
-            for x in &surveys {
-                sat_months
-                    .entry((x.taken_on.year(), x.taken_on.month()))
-                    .or_default()
-                    .push(x.score as f64);
-            }
-            let taken: Vec<&&Survey> = self
-                .tests_by_rep
-                .get(r)
-                .into_iter()
-                .flatten()
-                .filter(|x| x.taken_on < period.end)
-                .collect();
-            if let Some(last) = taken.last() {
-                tests.push(last.score as f64);
-                if last.score < s.knowledge_min_pct {
-                    p.knowledge_below_min += 1;
-                }
-            }
-            for x in &taken {
-                test_months
-                    .entry((x.taken_on.year(), x.taken_on.month()))
-                    .or_default()
-                    .push(x.score as f64);
-            }
-        }
-        p.satisfaction = mean(&latest);
-        p.satisfaction_prev = mean(&previous);
-        p.knowledge = mean(&tests);
-        let trend = |m: BTreeMap<(i32, u32), Vec<f64>>| -> Vec<f64> {
-            let v: Vec<f64> = m.values().filter_map(|x| mean(x)).collect();
-            v[v.len().saturating_sub(TREND_POINTS)..].to_vec()
-        };
-        p.satisfaction_trend = trend(sat_months);
-        p.knowledge_trend = trend(test_months);
-        p
     }
 }
 
@@ -990,6 +1101,19 @@ struct Sums {
     new_opportunities: i64,
     open_opportunities: i64,
     pipeline_value: Money,
+}
+
+impl Sums {
+    fn add(&mut self, o: &Sums) {
+        self.revenue += o.revenue;
+        self.units += o.units;
+        self.won += o.won;
+        self.calls += o.calls;
+        self.meetings += o.meetings;
+        self.new_opportunities += o.new_opportunities;
+        self.open_opportunities += o.open_opportunities;
+        self.pipeline_value += o.pipeline_value;
+    }
 }
 
 /// The share of a campaign's cost and baseline that falls inside the period, by days.
@@ -1093,10 +1217,22 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         }
     };
 
+    // Each rep's part, worked out once when first needed; a team's is the sum of its reps'.
+    let parts: std::cell::RefCell<HashMap<RepId, Part>> = Default::default();
+    let merged = |reps: &[RepId]| -> Part {
+        let mut memo = parts.borrow_mut();
+        let mut sum = Part::default();
+        for r in reps {
+            sum.add(memo.entry(*r).or_insert_with(|| ix.part(*r)));
+        }
+        sum
+    };
+    let mean_cycle = |reps: &[RepId]| mean(&merged(reps).cycle_days);
+
     // Team baselines for the cycle comparison: each team's mean cycle.
     let mut teams = Vec::new();
     let mut stack: Vec<(TeamId, usize)> = root_teams.iter().rev().map(|t| (*t, 0)).collect();
-    let mut baselines: HashMap<TeamId, Option<f64>> = HashMap::new();
+    let mut baselines: HashMap<TeamId, Option<f64>> = HashMap::default();
     while let Some((t, depth)) = stack.pop() {
         let Some(team) = team_by_id.get(&t) else {
             continue;
@@ -1105,11 +1241,11 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         let parent_baseline = match team.parent_id {
             Some(p) => match baselines.get(&p) {
                 Some(b) => *b,
-                None => ix.mean_cycle(&ix.subtree_reps(p)),
+                None => mean_cycle(&ix.subtree_reps(p)),
             },
             None => None,
         };
-        let kpis = ix.kpis(Scope::Team(t), &reps, parent_baseline);
+        let kpis = ix.finish(Scope::Team(t), &merged(&reps), parent_baseline);
         baselines.insert(t, kpis.cycle.mean_days);
         teams.push(TeamKpis {
             team: (*team).clone(),
@@ -1139,9 +1275,9 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         };
         let baseline = match baselines.get(&rep.team_id) {
             Some(b) => *b,
-            None => ix.mean_cycle(&ix.subtree_reps(rep.team_id)),
+            None => mean_cycle(&ix.subtree_reps(rep.team_id)),
         };
-        let kpis = ix.kpis(Scope::Rep(*r), &[*r], baseline);
+        let kpis = ix.finish(Scope::Rep(*r), &merged(&[*r]), baseline);
         let history = |m: &HashMap<RepId, Vec<&Survey>>| -> Vec<i64> {
             let v: Vec<i64> = m
                 .get(r)
@@ -1173,7 +1309,11 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
             .find(|x| x.team.id == t)
             .map(|x| x.kpis.clone())
             .unwrap_or_default(),
-        Scope::Company => ix.kpis(Scope::Company, &scope_reps, company_baseline),
+        Scope::Company => {
+            let mut all = merged(&scope_reps);
+            all.add(&ix.unowned_part());
+            ix.finish(Scope::Company, &all, company_baseline)
+        }
     };
 
     let locations = breakdowns(&ix, &scope_reps, |d| d.location.clone(), Some(&rep_by_id));
@@ -1287,7 +1427,7 @@ fn breakdowns(
 /// #27 for every campaign that ran in the period or brought revenue in it.
 fn campaigns(ix: &Index<'_>, reps: &[RepId], company: bool) -> Vec<CampaignKpis> {
     let p = ix.ctx.period;
-    let mut rev: HashMap<CampaignId, (Money, Money, i64)> = HashMap::new();
+    let mut rev: HashMap<CampaignId, (Money, Money, i64)> = HashMap::default();
     for (d, _) in ix.deals_of(reps) {
         if d.stage == Stage::Won
             && in_range(d.closed_at, ix.cur)
