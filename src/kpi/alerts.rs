@@ -8,6 +8,7 @@ use crate::settings::Settings;
 use crate::store::Dataset;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +98,18 @@ pub(crate) fn gather(
     let s = &input.settings;
     let mut out = Vec::new();
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    // Each rep's rows, in the dataset's order (one pass over each table, not one per rep).
+    fn by_rep<T>(rows: &[T], rep: impl Fn(&T) -> RepId) -> HashMap<RepId, Vec<&T>> {
+        let mut m: HashMap<RepId, Vec<&T>> = HashMap::new();
+        for x in rows {
+            m.entry(rep(x)).or_default().push(x);
+        }
+        m
+    }
+    let surveys_of = by_rep(&data.surveys, |x| x.rep_id);
+    let invoices_of = by_rep(&data.invoices, |x| x.rep_id);
+    let inquiries_of = by_rep(&data.inquiries, |x| x.rep_id);
+    let tests_of = by_rep(&data.knowledge, |x| x.rep_id);
     for r in reps {
         if !r.rep.active {
             continue;
@@ -167,10 +180,11 @@ pub(crate) fn gather(
                 ),
             );
         }
-        let surveys: Vec<_> = data
-            .surveys
+        let surveys: Vec<_> = surveys_of
+            .get(&r.rep.id)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
+            .filter(|x| x.taken_on <= input.as_of)
             .collect();
         if let Some(last) = surveys.last() {
             let before = surveys
@@ -194,12 +208,12 @@ pub(crate) fn gather(
                 );
             }
         }
-        let overdue: Vec<_> = data
-            .invoices
+        let overdue: Vec<_> = invoices_of
+            .get(&r.rep.id)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter(|i| {
-                i.rep_id == r.rep.id
-                    && i.issued_on <= input.as_of
+                i.issued_on <= input.as_of
                     && i.due_on < input.as_of
                     && i.paid_on.is_none_or(|p| p > input.as_of)
             })
@@ -222,12 +236,12 @@ pub(crate) fn gather(
         }
         let a = &k.activity;
         if a.over_sla > 0 {
-            let latest = data
-                .inquiries
+            let latest = inquiries_of
+                .get(&r.rep.id)
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .filter(|q| {
-                    q.rep_id == r.rep.id
-                        && q.received_at >= input.cur.0
+                    q.received_at >= input.cur.0
                         && q.received_at < input.cur.1
                         && q.first_response_at.unwrap_or(input.snapshot) - q.received_at
                             > s.response_sla_minutes * 60
@@ -261,11 +275,12 @@ pub(crate) fn gather(
                 ),
             );
         }
-        if let Some(t) = data
-            .knowledge
+        if let Some(t) = tests_of
+            .get(&r.rep.id)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .rev()
-            .find(|x| x.rep_id == r.rep.id && x.taken_on <= input.as_of)
+            .find(|x| x.taken_on <= input.as_of)
             && t.score < s.knowledge_min_pct
         {
             push(

@@ -1316,8 +1316,8 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         }
     };
 
-    let locations = breakdowns(&ix, &scope_reps, |d| d.location.clone(), Some(&rep_by_id));
-    let products = breakdowns(&ix, &scope_reps, |d| d.product.clone(), None);
+    let locations = breakdowns(&ix, &scope_reps, |d| d.location.as_str(), Some(&rep_by_id));
+    let products = breakdowns(&ix, &scope_reps, |d| d.product.as_str(), None);
     let campaigns = campaigns(&ix, &scope_reps, scope == Scope::Company);
     let alerts = alerts::gather(&ix.as_alert_input(), &reps, &total, &scope_name, data);
 
@@ -1353,46 +1353,37 @@ impl Index<'_> {
 
 /// #28/#29: won revenue, deals and units by a deal attribute (location or product), now and
 /// before; with targets by rep region when `regions` is given.
-fn breakdowns(
-    ix: &Index<'_>,
+fn breakdowns<'d>(
+    ix: &Index<'d>,
     reps: &[RepId],
-    key: impl Fn(&Deal) -> String,
+    key: impl Fn(&'d Deal) -> &'d str,
     regions: Option<&HashMap<RepId, &Rep>>,
 ) -> Vec<Breakdown> {
-    let mut m: BTreeMap<String, (Breakdown, i64)> = BTreeMap::new();
+    let mut m: BTreeMap<&'d str, (Breakdown, i64)> = BTreeMap::new();
     for (d, _) in ix.deals_of(reps) {
         if d.stage != Stage::Won {
             continue;
         }
         let name = key(d);
-        let name = if name.trim().is_empty() {
-            "—".to_string()
-        } else {
-            name
-        };
-        if in_range(d.closed_at, ix.cur) {
-            let e = m.entry(name.clone()).or_insert_with(|| {
-                (
-                    Breakdown {
-                        name: name.clone(),
-                        ..Default::default()
-                    },
-                    0,
-                )
-            });
+        let name = if name.trim().is_empty() { "—" } else { name };
+        let now = in_range(d.closed_at, ix.cur);
+        if !now && !in_range(d.closed_at, ix.prev) {
+            continue;
+        }
+        let e = m.entry(name).or_insert_with(|| {
+            (
+                Breakdown {
+                    name: name.to_string(),
+                    ..Default::default()
+                },
+                0,
+            )
+        });
+        if now {
             e.0.revenue.now += d.amount;
             e.0.won_deals += 1;
             e.0.units += d.units;
-        } else if in_range(d.closed_at, ix.prev) {
-            let e = m.entry(name.clone()).or_insert_with(|| {
-                (
-                    Breakdown {
-                        name: name.clone(),
-                        ..Default::default()
-                    },
-                    0,
-                )
-            });
+        } else {
             e.0.revenue.prev += d.amount;
             e.1 += d.units;
         }

@@ -38,7 +38,7 @@ pub struct Dataset {
     pub team_plans: Vec<Plan>,
     /// Deals created or closed in the window, or open at its end.
     pub deals: Vec<Deal>,
-    /// Stage changes of those deals, by deal then time.
+    /// Stage changes of those deals, in the deals' order (by rep), each deal's by time.
     pub stage_changes: Vec<StageChange>,
     /// Calls and meetings per rep per local day in the window.
     pub activity_days: Vec<ActivityDay>,
@@ -235,11 +235,14 @@ impl Store {
             |d| a.reps.contains(&d.rep_id),
             |d| (d.rep_id, d.id),
         );
+        // Stage changes follow their deals' order (by rep), each deal's by time.
+        let rep_of: std::collections::HashMap<DealId, RepId> =
+            data.deals.iter().map(|d| (d.id, d.rep_id)).collect();
         merge_sorted(
             &mut data.stage_changes,
             fresh.stage_changes,
             |c| stale_deals.contains(&c.deal_id),
-            |c| (c.deal_id, c.at),
+            |c| (rep_of.get(&c.deal_id).copied(), c.deal_id, c.at),
         );
         merge_sorted(
             &mut data.plans,
@@ -525,8 +528,9 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = run(
             &format!(
-                "SELECT deal_id, from_stage, to_stage, at FROM stage_change
-                 WHERE deal_id IN (SELECT id {deal_rows}) ORDER BY deal_id, at, id"
+                "SELECT s.deal_id, s.from_stage, s.to_stage, s.at
+                 FROM stage_change s JOIN deal x ON x.id = s.deal_id
+                 WHERE s.deal_id IN (SELECT id {deal_rows}) ORDER BY x.rep_id, s.deal_id, s.at, s.id"
             ),
             &[&from, &to],
         )?;
