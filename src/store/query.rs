@@ -526,14 +526,16 @@ impl Store {
             .raw_query()
             .mapped(deal_from_row)
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = run(
-            &format!(
-                "SELECT s.deal_id, s.from_stage, s.to_stage, s.at
-                 FROM stage_change s JOIN deal x ON x.id = s.deal_id
-                 WHERE s.deal_id IN (SELECT id {deal_rows}) ORDER BY x.rep_id, s.deal_id, s.at, s.id"
-            ),
-            &[&from, &to],
+        // The stage changes of exactly the deals just read, in their order (by rep), each
+        // deal's by time: one index step per deal (`stage_change_deal`).
+        let ids = serde_json::to_string(&d.deals.iter().map(|x| x.id).collect::<Vec<_>>())
+            .unwrap_or_else(|_| "[]".into());
+        let mut stmt = c.prepare_cached(
+            "SELECT s.deal_id, s.from_stage, s.to_stage, s.at
+             FROM json_each(?1) j JOIN stage_change s ON s.deal_id = j.value
+             ORDER BY j.key, s.at, s.id",
         )?;
+        stmt.raw_bind_parameter(1, &ids)?;
         d.stage_changes = stmt
             .raw_query()
             .mapped(|r| {
@@ -597,13 +599,27 @@ impl Store {
             }
             Reps::Only(_) => " WHERE c.rep_id IN (SELECT value FROM json_each(?9))".into(),
         };
+        // Each customer's won deals (how many before the window's end, the first ever): for
+        // every customer in one pass over `deal_won_customer`, for a few by a look-up each.
+        let (won, won_join) = match reps {
+            Reps::All => (
+                "coalesce(w.n, 0), w.first",
+                " LEFT JOIN (SELECT customer_id, count(*) FILTER (WHERE closed_at < ?1) AS n,
+                                    min(closed_at) AS first
+                             FROM deal WHERE stage = 'won' GROUP BY customer_id) w
+                   ON w.customer_id = c.id",
+            ),
+            Reps::Only(_) => (
+                "(SELECT count(*) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won' AND x.closed_at < ?1),
+                 (SELECT min(closed_at) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won')",
+                "",
+            ),
+        };
         let mut stmt = run(
             &format!(
-                "SELECT c.id, c.rep_id, c.region, c.acquired_on, c.churned_on, c.campaign_id,
-                   (SELECT count(*) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won' AND x.closed_at < ?1),
-                   (SELECT min(closed_at) FROM deal x WHERE x.customer_id = c.id AND x.stage = 'won'),
+                "SELECT c.id, c.rep_id, c.region, c.acquired_on, c.churned_on, c.campaign_id, {won},
                    (SELECT max(at) FROM activity a WHERE a.customer_id = c.id AND a.at < ?1)
-                 FROM customer c{owners} ORDER BY c.rep_id, c.id"
+                 FROM customer c{won_join}{owners} ORDER BY c.rep_id, c.id"
             ),
             &[&to],
         )?;
