@@ -347,7 +347,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let today = actor.today();
     let mut out = std::io::stdout().lock();
     let board = |path: PathBuf, cleanup: Option<PathBuf>| -> Result<ExitCode, Failure> {
-        let poll = std::time::Duration::from_millis(config.poll_interval_ms.unwrap_or(1000));
+        let poll = std::time::Duration::from_millis(config.poll_interval_ms.unwrap_or(500));
         crate::app::run::run(crate::app::run::Options {
             path,
             lang,

@@ -137,7 +137,7 @@ mod tests {
             .join("\n");
         let c = Config::parse(&all_set, Path::new("x")).unwrap();
         assert_eq!(c.lang.as_deref(), Some("ru"));
-        assert_eq!(c.poll_interval_ms, Some(1000));
+        assert_eq!(c.poll_interval_ms, Some(500));
     }
 
     #[test]
