@@ -124,7 +124,7 @@ pub fn report_from(
         restricted_team(permit, team, rep)?
     };
     let team = team.as_deref();
-    let scope = find_scope(&data, team, rep).map_err(|e| {
+    let scope = find_scope(data, team, rep).map_err(|e| {
         let field = if team.is_some() { "team" } else { "rep" };
         let reason = e
             .strip_prefix(&format!("{field}: "))
@@ -132,7 +132,7 @@ pub fn report_from(
             .to_string();
         StoreError::Invalid(crate::store::Validation::new(field, reason))
     })?;
-    kpi::compute(&data, &Ctx::local(period, today), scope).map_err(StoreError::Other)
+    kpi::compute(data, &Ctx::local(period, today), scope).map_err(StoreError::Other)
 }
 
 /// Applies the access list: teams and reps the user may not see are dropped before any
