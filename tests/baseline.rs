@@ -312,3 +312,53 @@ fn the_path_resolver_finds_what_it_is_asked_for() {
     assert!(resolve(&doc, "alerts[kind=k].kind").is_err(), "two matches");
     assert!(resolve(&doc, "total.b").is_err());
 }
+
+/// A team's or a rep's own report reads only the rows it needs (its reps and the team its
+/// cycle is compared with); its figures must be exactly the company report's for them.
+#[test]
+fn team_and_rep_reports_agree_with_the_company_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    let store = Store::open(&db, Access::ReadOnly).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let period = Period::containing(PeriodKind::Month, today);
+    let company = salesboard::engine::build(&store, period, today, None, None).unwrap();
+    assert!(company.teams.len() >= 5, "a team tree to walk");
+    for t in &company.teams {
+        let team = salesboard::engine::build(
+            &store,
+            period,
+            today,
+            Some(&format!("#{}", t.team.id)),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&team.total).unwrap(),
+            serde_json::to_value(&t.kpis).unwrap(),
+            "team {}",
+            t.team.name
+        );
+        for r in &team.reps {
+            let in_company = company.reps.iter().find(|x| x.rep.id == r.rep.id).unwrap();
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::to_value(in_company).unwrap(),
+                "rep {} in team {}",
+                r.rep.name,
+                t.team.name
+            );
+        }
+    }
+    for r in company.reps.iter().step_by(7) {
+        let one =
+            salesboard::engine::build(&store, period, today, None, Some(&format!("#{}", r.rep.id)))
+                .unwrap();
+        assert_eq!(
+            serde_json::to_value(&one.total).unwrap(),
+            serde_json::to_value(&r.kpis).unwrap(),
+            "rep {}",
+            r.rep.name
+        );
+    }
+}

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 // Maps keyed by small integer ids, built for every report: a fast non-cryptographic hash
 // (the keys come from our own database, not from an attacker choosing collisions).
 type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+type HashSet<K> = rustc_hash::FxHashSet<K>;
 
 /// What a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,15 +63,58 @@ struct Index<'a> {
     total_acquisition_cost: f64,
 }
 
+/// The rows whose key `keep` accepts, grouped by that key (in their order).
 fn group<'a, T, K: std::hash::Hash + Eq>(
     rows: &'a [T],
     key: impl Fn(&T) -> K,
+    keep: impl Fn(&K) -> bool,
 ) -> HashMap<K, Vec<&'a T>> {
     let mut m: HashMap<K, Vec<&'a T>> = HashMap::default();
     for r in rows {
-        m.entry(key(r)).or_default().push(r);
+        let k = key(r);
+        if keep(&k) {
+            m.entry(k).or_default().push(r);
+        }
     }
     m
+}
+
+/// Each team's sub-teams and own reps.
+type TeamTree = (HashMap<TeamId, Vec<TeamId>>, HashMap<TeamId, Vec<RepId>>);
+
+fn team_tree(data: &Dataset) -> TeamTree {
+    let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::default();
+    for t in &data.teams {
+        if let Some(p) = t.parent_id {
+            children.entry(p).or_default().push(t.id);
+        }
+    }
+    let mut team_reps: HashMap<TeamId, Vec<RepId>> = HashMap::default();
+    for r in &data.reps {
+        team_reps.entry(r.team_id).or_default().push(r.id);
+    }
+    (children, team_reps)
+}
+
+/// All reps of a team's subtree, sorted.
+fn subtree(
+    tree: (&HashMap<TeamId, Vec<TeamId>>, &HashMap<TeamId, Vec<RepId>>),
+    team: TeamId,
+) -> Vec<RepId> {
+    let (children, team_reps) = tree;
+    let mut out = Vec::new();
+    let mut stack = vec![(team, 0usize)];
+    while let Some((t, depth)) = stack.pop() {
+        out.extend(team_reps.get(&t).into_iter().flatten().copied());
+        // The depth guard keeps a (schema-forbidden, but possible via raw SQL) cycle finite.
+        if depth < 32 {
+            for c in children.get(&t).into_iter().flatten() {
+                stack.push((*c, depth + 1));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Days of `[a_start, a_end]` (inclusive) that fall inside `[b_start, b_end)`.
@@ -159,7 +203,15 @@ fn money_ratio(num: Money, den: i64) -> Option<Money> {
 }
 
 impl<'a> Index<'a> {
-    fn new(data: &'a Dataset, ctx: &'a Ctx) -> Index<'a> {
+    /// With `only`, the per-rep rows (deals, activity, customers…) are prepared for those
+    /// reps alone: a team's report needs its own reps and its parent team's (the cycle
+    /// baseline), not the whole company's.
+    fn new(data: &'a Dataset, ctx: &'a Ctx, only: Option<&HashSet<RepId>>) -> Index<'a> {
+        let keep = |rep: RepId| only.is_none_or(|s| s.contains(&rep));
+        let keep_owner = |rep: Option<RepId>| match rep {
+            Some(r) => keep(r),
+            None => only.is_none(),
+        };
         let period = ctx.period;
         let prev_period = period.prev();
         let cur = ctx.bounds(&period);
@@ -170,8 +222,12 @@ impl<'a> Index<'a> {
         let as_of = period.last_day().min(ctx.today);
 
         let mut deals_by_rep: HashMap<RepId, Vec<usize>> = HashMap::default();
+        let mut kept_deals: HashSet<DealId> = HashSet::default();
         for (i, d) in data.deals.iter().enumerate() {
-            deals_by_rep.entry(d.rep_id).or_default().push(i);
+            if keep(d.rep_id) {
+                deals_by_rep.entry(d.rep_id).or_default().push(i);
+                kept_deals.insert(d.id);
+            }
         }
         let mut changes: HashMap<DealId, &[StageChange]> = HashMap::default();
         let mut start = 0;
@@ -179,7 +235,7 @@ impl<'a> Index<'a> {
             if i == data.stage_changes.len()
                 || data.stage_changes[i].deal_id != data.stage_changes[start].deal_id
             {
-                if start < i {
+                if start < i && kept_deals.contains(&data.stage_changes[start].deal_id) {
                     changes.insert(
                         data.stage_changes[start].deal_id,
                         &data.stage_changes[start..i],
@@ -188,10 +244,17 @@ impl<'a> Index<'a> {
                 start = i;
             }
         }
+        // Deals of reps left out get empty placeholders: nothing reads them.
         let paths = data
             .deals
             .iter()
-            .map(|d| DealPath::new(d, changes.get(&d.id).copied().unwrap_or(&[])))
+            .map(|d| {
+                if keep(d.rep_id) {
+                    DealPath::new(d, changes.get(&d.id).copied().unwrap_or(&[]))
+                } else {
+                    DealPath::default()
+                }
+            })
             .collect();
 
         // Local days from the earliest one any row needs to the latest.
@@ -214,6 +277,9 @@ impl<'a> Index<'a> {
             .deals
             .iter()
             .map(|d| {
+                if !keep(d.rep_id) {
+                    return DealFacts::default();
+                }
                 let won_now = d.stage == Stage::Won && in_range(d.closed_at, cur);
                 let open_stage = |t: Timestamp| {
                     open_at(d, t)
@@ -238,6 +304,9 @@ impl<'a> Index<'a> {
             .customers
             .iter()
             .map(|c| {
+                if !keep_owner(c.rep_id) {
+                    return CustomerFacts::default();
+                }
                 let sold = c.first_won_at.is_some_and(|f| f < cur.1);
                 CustomerFacts {
                     acquired_at: days.start_of(c.acquired_on),
@@ -250,19 +319,12 @@ impl<'a> Index<'a> {
             .collect();
         let mut customers_by_rep: HashMap<Option<RepId>, Vec<usize>> = HashMap::default();
         for (i, c) in data.customers.iter().enumerate() {
-            customers_by_rep.entry(c.rep_id).or_default().push(i);
-        }
-
-        let mut children: HashMap<TeamId, Vec<TeamId>> = HashMap::default();
-        for t in &data.teams {
-            if let Some(p) = t.parent_id {
-                children.entry(p).or_default().push(t.id);
+            if keep_owner(c.rep_id) {
+                customers_by_rep.entry(c.rep_id).or_default().push(i);
             }
         }
-        let mut team_reps: HashMap<TeamId, Vec<RepId>> = HashMap::default();
-        for r in &data.reps {
-            team_reps.entry(r.team_id).or_default().push(r.id);
-        }
+        let (children, team_reps) = team_tree(data);
+        let by_rep = |rep: &RepId| keep(*rep);
 
         let mut ix = Index {
             data,
@@ -277,12 +339,12 @@ impl<'a> Index<'a> {
             paths,
             facts,
             customer_facts,
-            days_by_rep: group(&data.activity_days, |a| a.rep_id),
+            days_by_rep: group(&data.activity_days, |a| a.rep_id, by_rep),
             customers_by_rep,
-            inquiries_by_rep: group(&data.inquiries, |q| q.rep_id),
-            invoices_by_rep: group(&data.invoices, |i| i.rep_id),
-            surveys_by_rep: group(&data.surveys, |s| s.rep_id),
-            tests_by_rep: group(&data.knowledge, |s| s.rep_id),
+            inquiries_by_rep: group(&data.inquiries, |q| q.rep_id, by_rep),
+            invoices_by_rep: group(&data.invoices, |i| i.rep_id, by_rep),
+            surveys_by_rep: group(&data.surveys, |s| s.rep_id, by_rep),
+            tests_by_rep: group(&data.knowledge, |s| s.rep_id, by_rep),
             rep_plans: data
                 .plans
                 .iter()
@@ -441,18 +503,7 @@ impl<'a> Index<'a> {
 
     /// All reps of a team's subtree.
     fn subtree_reps(&self, team: TeamId) -> Vec<RepId> {
-        let mut out = Vec::new();
-        let mut stack = vec![(team, 0usize)];
-        while let Some((t, depth)) = stack.pop() {
-            out.extend(self.team_reps.get(&t).into_iter().flatten().copied());
-            if depth < 32 {
-                for c in self.children.get(&t).into_iter().flatten() {
-                    stack.push((*c, depth + 1));
-                }
-            }
-        }
-        out.sort_unstable();
-        out
+        subtree((&self.children, &self.team_reps), team)
     }
 
     /// A rep's share of every figure, from that rep's rows alone: what a team's or the
@@ -1188,9 +1239,39 @@ fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
 
 /// Computes every KPI for `scope` in `ctx.period`.
 pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String> {
-    let ix = Index::new(data, ctx);
     let team_by_id: HashMap<TeamId, &Team> = data.teams.iter().map(|t| (t.id, t)).collect();
     let rep_by_id: HashMap<RepId, &Rep> = data.reps.iter().map(|r| (r.id, r)).collect();
+    // The reps whose rows a team's or a rep's report reads: its own, and those of the team
+    // its cycle is compared with.
+    let tree = team_tree(data);
+    let only: Option<HashSet<RepId>> = match scope {
+        Scope::Company => None,
+        Scope::Team(t) => {
+            let parent = team_by_id.get(&t).and_then(|x| x.parent_id);
+            Some(
+                subtree((&tree.0, &tree.1), t)
+                    .into_iter()
+                    .chain(
+                        parent
+                            .map(|p| subtree((&tree.0, &tree.1), p))
+                            .unwrap_or_default(),
+                    )
+                    .collect(),
+            )
+        }
+        Scope::Rep(r) => {
+            let team = rep_by_id.get(&r).map(|x| x.team_id);
+            Some(
+                std::iter::once(r)
+                    .chain(
+                        team.map(|t| subtree((&tree.0, &tree.1), t))
+                            .unwrap_or_default(),
+                    )
+                    .collect(),
+            )
+        }
+    };
+    let ix = Index::new(data, ctx, only.as_ref());
 
     // The teams and reps inside the scope.
     let (scope_name, root_teams, scope_reps): (String, Vec<TeamId>, Vec<RepId>) = match scope {

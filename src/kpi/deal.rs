@@ -4,7 +4,7 @@
 use crate::model::{Deal, Stage, StageChange, Timestamp};
 
 /// Facts derived once per deal from its stage changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DealPath {
     /// Highest rank on the path to a win that the deal reached (0 = lead … 4 = won).
     pub reached: u8,
