@@ -2,42 +2,16 @@
 //! (`cargo bench --bench recompute`). On `SALESBOARD_BENCH_DB` (copied, not changed), or a
 //! small database seeded here. `benches/speed.rs` reports the same work as percentiles.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use salesboard::app::{Request, poller};
 use salesboard::kpi::{self, Ctx, Scope};
 use salesboard::period::{Period, PeriodKind};
 use salesboard::store::{Access, DataWindow, Store};
-use std::path::{Path, PathBuf};
-
-fn database() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    let work = dir.join("criterion-work.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", work.display()));
-    }
-    match std::env::var_os("SALESBOARD_BENCH_DB") {
-        Some(src) => {
-            let from = rusqlite::Connection::open_with_flags(
-                &src,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .expect("SALESBOARD_BENCH_DB opens");
-            from.backup(rusqlite::MAIN_DB, &work, None).expect("a copy");
-        }
-        None => {
-            let mut s = Store::init(&work).expect("a new database");
-            let o = salesboard::store::seed::SeedOptions::small(
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date"),
-            );
-            salesboard::store::seed::seed(&mut s, &o).expect("seeded");
-        }
-    }
-    work
-}
 
 fn board(c: &mut Criterion) {
-    let path = database();
+    let path = common::database("criterion-work.db");
     let mut store = Store::open(&path, Access::ReadWrite).expect("opens");
     let today = store.latest_data_day().expect("reads").expect("data");
     let period = Period::containing(PeriodKind::Month, today);

@@ -12,6 +12,8 @@
 //!
 //! Prints a table, and the same figures as JSON lines to `target/bench/speed.json`.
 
+mod common;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use salesboard::app::{App, Pane, Request, poller};
@@ -19,7 +21,6 @@ use salesboard::format::Lang;
 use salesboard::period::{Period, PeriodKind};
 use salesboard::store::{Access, Store};
 use salesboard::ui::{self, theme::Theme};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Times of one measure, in milliseconds, sorted.
@@ -41,41 +42,6 @@ impl Sample {
         let i = ((self.ms.len() as f64 - 1.0) * q).round() as usize;
         self.ms.get(i).copied().unwrap_or(f64::NAN)
     }
-}
-
-fn bench_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    std::fs::create_dir_all(&dir).expect("target/bench");
-    dir
-}
-
-/// The database to measure: a private copy of `SALESBOARD_BENCH_DB`, or a small seeded one.
-fn database() -> PathBuf {
-    let dir = bench_dir();
-    let work = dir.join("speed-work.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", work.display()));
-    }
-    match std::env::var_os("SALESBOARD_BENCH_DB") {
-        Some(src) => {
-            // A consistent copy however the source was left (the backup API).
-            let from = rusqlite::Connection::open_with_flags(
-                &src,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .expect("SALESBOARD_BENCH_DB opens");
-            from.backup(rusqlite::MAIN_DB, &work, None)
-                .expect("copy of the benchmark database");
-        }
-        None => {
-            let mut s = Store::init(&work).expect("a new database");
-            let o = salesboard::store::seed::SeedOptions::small(
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date"),
-            );
-            salesboard::store::seed::seed(&mut s, &o).expect("seeded");
-        }
-    }
-    work
 }
 
 /// The kinds of write measured, as an integration or another board would make them.
@@ -114,7 +80,7 @@ const KINDS: [&str; 4] = ["call", "deal stage", "satisfaction", "deal won"];
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not used.
-    let path = database();
+    let path = common::database("speed-work.db");
     let mut store = Store::open(&path, Access::ReadWrite).expect("opens");
     let today = store
         .latest_data_day()
@@ -226,7 +192,7 @@ fn main() {
             s.pct(1.0)
         ));
     }
-    let out = bench_dir().join("speed.json");
+    let out = common::bench_dir().join("speed.json");
     std::fs::write(&out, json).expect("speed.json");
     println!("\n(written to {})", out.display());
 }

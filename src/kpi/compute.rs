@@ -98,10 +98,10 @@ fn team_tree(data: &Dataset) -> TeamTree {
 
 /// All reps of a team's subtree, sorted.
 fn subtree(
-    tree: (&HashMap<TeamId, Vec<TeamId>>, &HashMap<TeamId, Vec<RepId>>),
+    children: &HashMap<TeamId, Vec<TeamId>>,
+    team_reps: &HashMap<TeamId, Vec<RepId>>,
     team: TeamId,
 ) -> Vec<RepId> {
-    let (children, team_reps) = tree;
     let mut out = Vec::new();
     let mut stack = vec![(team, 0usize)];
     while let Some((t, depth)) = stack.pop() {
@@ -503,7 +503,7 @@ impl<'a> Index<'a> {
 
     /// All reps of a team's subtree.
     fn subtree_reps(&self, team: TeamId) -> Vec<RepId> {
-        subtree((&self.children, &self.team_reps), team)
+        subtree(&self.children, &self.team_reps, team)
     }
 
     /// A rep's share of every figure, from that rep's rows alone: what a team's or the
@@ -668,13 +668,16 @@ impl<'a> Index<'a> {
         }
 
         // #31, #32 the rep's latest survey and test.
-        let surveys: Vec<&&Survey> = self
-            .surveys_by_rep
-            .get(&rep)
-            .into_iter()
-            .flatten()
-            .filter(|x| x.taken_on < period.end)
-            .collect();
+        let taken_before_end = |by_rep: &HashMap<RepId, Vec<&'a Survey>>| -> Vec<&'a Survey> {
+            by_rep
+                .get(&rep)
+                .into_iter()
+                .flatten()
+                .filter(|x| x.taken_on < period.end)
+                .copied()
+                .collect()
+        };
+        let surveys = taken_before_end(&self.surveys_by_rep);
         if let Some(last) = surveys.last() {
             p.latest.push(last.score as f64);
             let before = surveys.len().checked_sub(2).and_then(|i| surveys.get(i));
@@ -685,35 +688,15 @@ impl<'a> Index<'a> {
                 p.burnout_risk += 1;
             }
         }
-        for x in &surveys {
-            let m = p
-                .sat_months
-                .entry((x.taken_on.year(), x.taken_on.month()))
-                .or_default();
-            m.0 += x.score as f64;
-            m.1 += 1;
-        }
-        let taken: Vec<&&Survey> = self
-            .tests_by_rep
-            .get(&rep)
-            .into_iter()
-            .flatten()
-            .filter(|x| x.taken_on < period.end)
-            .collect();
+        add_monthly(&mut p.sat_months, &surveys);
+        let taken = taken_before_end(&self.tests_by_rep);
         if let Some(last) = taken.last() {
             p.tests.push(last.score as f64);
             if last.score < s.knowledge_min_pct {
                 p.knowledge_below_min += 1;
             }
         }
-        for x in &taken {
-            let m = p
-                .test_months
-                .entry((x.taken_on.year(), x.taken_on.month()))
-                .or_default();
-            m.0 += x.score as f64;
-            m.1 += 1;
-        }
+        add_monthly(&mut p.test_months, &taken);
         p
     }
 
@@ -1013,6 +996,17 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Adds scores to their months' sums and counts (for the trends).
+fn add_monthly(months: &mut BTreeMap<(i32, u32), (f64, usize)>, scores: &[&Survey]) {
+    for x in scores {
+        let m = months
+            .entry((x.taken_on.year(), x.taken_on.month()))
+            .or_default();
+        m.0 += x.score as f64;
+        m.1 += 1;
+    }
+}
+
 /// The last [`TREND_POINTS`] monthly means.
 fn trend(months: &BTreeMap<(i32, u32), (f64, usize)>) -> Vec<f64> {
     let v: Vec<f64> = months
@@ -1249,11 +1243,11 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         Scope::Team(t) => {
             let parent = team_by_id.get(&t).and_then(|x| x.parent_id);
             Some(
-                subtree((&tree.0, &tree.1), t)
+                subtree(&tree.0, &tree.1, t)
                     .into_iter()
                     .chain(
                         parent
-                            .map(|p| subtree((&tree.0, &tree.1), p))
+                            .map(|p| subtree(&tree.0, &tree.1, p))
                             .unwrap_or_default(),
                     )
                     .collect(),
@@ -1264,7 +1258,7 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
             Some(
                 std::iter::once(r)
                     .chain(
-                        team.map(|t| subtree((&tree.0, &tree.1), t))
+                        team.map(|t| subtree(&tree.0, &tree.1, t))
                             .unwrap_or_default(),
                     )
                     .collect(),
