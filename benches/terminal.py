@@ -25,6 +25,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import sqlite3
 import struct
@@ -288,6 +289,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
