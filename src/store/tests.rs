@@ -604,3 +604,80 @@ fn the_change_log_keeps_only_the_newest_notes() {
     assert!(affected.everything);
     assert!(same(&data, &store.dataset(window).unwrap()));
 }
+
+/// Random bursts of the writes a sales floor and its integrations make — several between
+/// two looks, by several reps, deals moving and changing hands, customers changing owner,
+/// rows deleted — and after each burst the kept rows must equal a fresh read.
+#[test]
+fn refreshes_after_random_bursts_of_writes_equal_fresh_reads() {
+    use rand::{Rng, SeedableRng};
+    let (_dir, path, mut store, window) = seeded_window();
+    let mut data = store.dataset(window).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    // Instants inside the window (November 2026, and the October before it).
+    let at = |rng: &mut rand_chacha::ChaCha8Rng| 1_791_000_000 + rng.random_range(0..4_000_000i64);
+    for burst in 0..40 {
+        let mut done = Vec::new();
+        for _ in 0..rng.random_range(1..5) {
+            let rep = rng.random_range(1..=8);
+            let other_rep = rng.random_range(1..=8);
+            let t = at(&mut rng);
+            let sql = match rng.random_range(0..9) {
+                0 => format!(
+                    "INSERT INTO activity(rep_id, kind, at, duration_min, outcome, customer_id, note)
+                     VALUES ({rep}, 'meeting', {t}, 30, 'held',
+                             (SELECT id FROM customer ORDER BY (id * {t}) % 97 LIMIT 1), 'r')"
+                ),
+                1 => format!(
+                    "DELETE FROM activity WHERE id = (SELECT id FROM activity WHERE rep_id = {rep}
+                       AND at >= 1791000000 ORDER BY (id * {t}) % 101 LIMIT 1)"
+                ),
+                2 => format!(
+                    "UPDATE deal SET rep_id = {other_rep} WHERE id = (SELECT id FROM deal
+                       WHERE rep_id = {rep} ORDER BY (id * {t}) % 89 LIMIT 1)"
+                ),
+                3 => format!(
+                    "UPDATE deal SET stage = 'won', closed_at = {t} WHERE id = (SELECT id FROM deal
+                       WHERE rep_id = {rep} AND stage NOT IN ('won', 'lost') AND created_at < {t} LIMIT 1)"
+                ),
+                4 => format!(
+                    "UPDATE customer SET rep_id = {other_rep} WHERE id = (SELECT id FROM customer
+                       WHERE rep_id = {rep} ORDER BY (id * {t}) % 83 LIMIT 1)"
+                ),
+                5 => format!(
+                    "INSERT INTO satisfaction(rep_id, taken_on, score) VALUES ({rep}, date({t}, 'unixepoch'), {})",
+                    rng.random_range(1..=10)
+                ),
+                6 => format!(
+                    "UPDATE invoice SET paid_on = date({t}, 'unixepoch') WHERE id = (SELECT i.id FROM invoice i
+                       JOIN deal d ON d.id = i.deal_id WHERE d.rep_id = {rep} AND i.paid_on IS NULL LIMIT 1)"
+                ),
+                7 => format!(
+                    "DELETE FROM deal WHERE id = (SELECT id FROM deal WHERE rep_id = {rep}
+                       ORDER BY (id * {t}) % 79 LIMIT 1)"
+                ),
+                _ => format!(
+                    "INSERT INTO inquiry(rep_id, channel, received_at, first_response_at)
+                     VALUES ({rep}, 'phone', {t}, {t} + {})",
+                    rng.random_range(60..20_000)
+                ),
+            };
+            other
+                .execute_batch(&sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            done.push(sql);
+        }
+        let affected = store.refresh(&mut data, window).unwrap();
+        assert!(
+            !affected.everything,
+            "burst {burst} read everything: {done:#?}"
+        );
+        let fresh = store.dataset(window).unwrap();
+        assert!(
+            same(&data, &fresh),
+            "burst {burst}: refreshed rows differ from a fresh read after {done:#?}"
+        );
+    }
+}
