@@ -211,7 +211,7 @@ WITH RECURSIVE
     GROUP BY s.key),
   cust AS (
     SELECT c.rep_id,
-           (c.acquired_on < to_day AND (c.churned_on IS NULL OR c.churned_on >= from_day)) AS active,
+           (c.acquired_on < to_day AND (c.churned_on IS NULL OR c.churned_on > from_day)) AS active,
            (c.acquired_on <= as_of AND (c.churned_on IS NULL OR c.churned_on > as_of)
             AND max(coalesce((SELECT max(a.at) FROM activity a
                               WHERE a.customer_id = c.id AND a.at < :to), 0),

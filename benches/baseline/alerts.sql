@@ -63,7 +63,8 @@ WITH RECURSIVE
       (d.stage IN ('qualified', 'proposal', 'negotiation', 'won')
        OR d.lost_from_stage IN ('qualified', 'proposal', 'negotiation')
        OR EXISTS (SELECT 1 FROM stage_change c WHERE c.deal_id = d.id
-                  AND c.to_stage IN ('qualified', 'proposal', 'negotiation', 'won'))) AS qualified
+                  AND (c.to_stage IN ('qualified', 'proposal', 'negotiation', 'won')
+                       OR c.from_stage IN ('qualified', 'proposal', 'negotiation', 'won')))) AS qualified
     FROM deal d WHERE d.closed_at >= :from AND d.closed_at < :to
   ),
   -- #16 calls and meetings by the local day of `at`
@@ -144,10 +145,10 @@ WITH RECURSIVE
   ),
   cust_total AS (
     SELECT
-      sum(acquired_on < to_day AND (churned_on IS NULL OR churned_on >= from_day)) AS active,
-      sum(acquired_on < from_day AND (churned_on IS NULL OR churned_on > from_day)) AS active_at_start,
+      sum(acquired_on < to_day AND (churned_on IS NULL OR churned_on > from_day)) AS active,
+      sum(acquired_on < from_day AND (churned_on IS NULL OR churned_on >= from_day)) AS active_at_start,
       sum(acquired_on >= from_day AND acquired_on < to_day) AS new_now,
-      sum(churned_on >= from_day AND churned_on < to_day) AS churned
+      sum(acquired_on < from_day AND churned_on >= from_day AND churned_on < to_day) AS churned
     FROM customer, p
   ),
   acq_cost AS (

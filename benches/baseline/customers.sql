@@ -75,11 +75,14 @@ WITH RECURSIVE
   ),
   cust_fig AS (
     SELECT skey,
-      sum(acquired_on < (SELECT to_day FROM p) AND (churned_on IS NULL OR churned_on >= (SELECT from_day FROM p))) AS active,
-      sum(acquired_on < (SELECT from_day FROM p) AND (churned_on IS NULL OR churned_on > (SELECT from_day FROM p))) AS active_at_start,
+      -- active on some day of the period: churned_on later than its first day
+      sum(acquired_on < (SELECT to_day FROM p) AND (churned_on IS NULL OR churned_on > (SELECT from_day FROM p))) AS active,
+      -- carried into the period: acquired before it, still active on the day before it
+      sum(acquired_on < (SELECT from_day FROM p) AND (churned_on IS NULL OR churned_on >= (SELECT from_day FROM p))) AS active_at_start,
       sum(acquired_on >= (SELECT from_day FROM p) AND acquired_on < (SELECT to_day FROM p)) AS new_now,
       sum(acquired_on >= (SELECT prev_from_day FROM p) AND acquired_on < (SELECT prev_to_day FROM p)) AS new_prev,
-      sum(churned_on >= (SELECT from_day FROM p) AND churned_on < (SELECT to_day FROM p)) AS churned,
+      -- of those carried in, lost during the period
+      sum(acquired_on < (SELECT from_day FROM p) AND churned_on >= (SELECT from_day FROM p) AND churned_on < (SELECT to_day FROM p)) AS churned,
       sum(won_deals >= 2) AS repeat_customers,
       (SELECT sum(a.cost) FROM alloc a WHERE a.id IN (SELECT id FROM scope_cust y WHERE y.skey = x.skey)) AS allocated
     FROM scope_cust x GROUP BY skey

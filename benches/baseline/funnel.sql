@@ -7,13 +7,19 @@
 -- Scopes: the company (`total`) and every rep (`reps[rep.id=N].kpis`).
 --
 -- Deal-history rules (src/kpi/deal.rs):
+--   first change = the deal's earliest stage_change (by at, id); its from_stage, when set,
+--                  is the stage the deal was in since it was created (a history that
+--                  starts mid-funnel, as an import of partial history gives);
 --   reached      = the highest rank (lead 0 … won 4) among the deal's stage, its
---                  lost_from_stage and every stage_change.to_stage ('lost' has no rank);
---   qualified_at = the first change (by at, id) to a stage ranked ≥ 1, else created_at when
---                  reached ≥ 1 (the deal was imported past lead);
+--                  lost_from_stage, the first change's from_stage and every
+--                  stage_change.to_stage ('lost' has no rank);
+--   qualified_at = created_at when the first change's from_stage is ranked ≥ 1; else the
+--                  first change to a stage ranked ≥ 1; else created_at when reached ≥ 1
+--                  (the deal was imported past lead);
 --   open at t    = created_at < t and (closed_at IS NULL or closed_at ≥ t);
 --   stage at t   = with no changes: the deal's stage if still open, else lead; otherwise the
---                  to_stage of the last change before t into an open stage, else lead.
+--                  to_stage of the last change before t into an open stage, else the first
+--                  change's from_stage when it is an open stage, else lead.
 
 -- #8 #9 #10 #11 #12 #13 #5: funnel of the period's cohort, closed opportunities, open
 -- pipeline now and at the previous period's snapshot, new opportunities per day, pipeline
@@ -43,8 +49,13 @@ WITH RECURSIVE
   -- What each deal's history says.
   path AS MATERIALIZED (
     SELECT d.id, d.rep_id, d.amount, d.score, d.stage, d.created_at, d.closed_at,
+           (SELECT c.from_stage FROM stage_change c WHERE c.deal_id = d.id
+            ORDER BY c.at, c.id LIMIT 1) AS first_from,
            max(coalesce((SELECT rank FROM stage_rank WHERE stage = d.stage), 0),
                coalesce((SELECT rank FROM stage_rank WHERE stage = d.lost_from_stage), 0),
+               coalesce((SELECT r.rank FROM stage_rank r WHERE r.stage =
+                          (SELECT c.from_stage FROM stage_change c WHERE c.deal_id = d.id
+                           ORDER BY c.at, c.id LIMIT 1)), 0),
                coalesce((SELECT max(r.rank) FROM stage_change c JOIN stage_rank r ON r.stage = c.to_stage
                          WHERE c.deal_id = d.id), 0)) AS reached,
            (SELECT min(c.at) FROM stage_change c JOIN stage_rank r ON r.stage = c.to_stage
@@ -60,12 +71,16 @@ WITH RECURSIVE
     FROM d),
   deal_facts AS MATERIALIZED (
     SELECT p.*,
-           coalesce(first_qualified_change, CASE WHEN reached >= 1 THEN created_at END) AS qualified_at,
+           CASE WHEN first_from IN ('qualified', 'proposal', 'negotiation', 'won') THEN created_at
+                ELSE coalesce(first_qualified_change, CASE WHEN reached >= 1 THEN created_at END)
+           END AS qualified_at,
            created_at < :snapshot AND (closed_at IS NULL OR closed_at >= :snapshot) AS open_now,
            created_at < :prev_snapshot AND (closed_at IS NULL OR closed_at >= :prev_snapshot) AS open_prev,
-           CASE WHEN has_changes THEN coalesce(last_open_change_now, 'lead')
+           CASE WHEN has_changes THEN coalesce(last_open_change_now,
+                     CASE WHEN first_from IN ('qualified', 'proposal', 'negotiation') THEN first_from END, 'lead')
                 WHEN stage NOT IN ('won', 'lost') THEN stage ELSE 'lead' END AS stage_now,
-           CASE WHEN has_changes THEN coalesce(last_open_change_prev, 'lead')
+           CASE WHEN has_changes THEN coalesce(last_open_change_prev,
+                     CASE WHEN first_from IN ('qualified', 'proposal', 'negotiation') THEN first_from END, 'lead')
                 WHEN stage NOT IN ('won', 'lost') THEN stage ELSE 'lead' END AS stage_prev
     FROM path p),
   -- The scopes: the company and every rep.

@@ -718,7 +718,8 @@ impl<'a> Index<'a> {
         if active_during(x, &period) {
             c.active += 1;
         }
-        if x.acquired_on < period.start && active_at(x, period.start) {
+        let carried = carried_into(x, &period);
+        if carried {
             c.active_at_start += 1;
         }
         if period.contains(x.acquired_on) {
@@ -728,7 +729,9 @@ impl<'a> Index<'a> {
         if self.prev_period.contains(x.acquired_on) {
             c.new.prev += 1;
         }
-        if x.churned_on.is_some_and(|d| period.contains(d)) {
+        // #22: of the customers carried into the period, those lost during it (customers
+        // won and lost inside the period are not in the base, so the rate stays ≤ 100 %).
+        if carried && x.churned_on.is_some_and(|d| period.contains(d)) {
             c.churned += 1;
         }
         if x.won_deals >= 2 {
@@ -1175,8 +1178,16 @@ fn active_at(c: &Customer, day: NaiveDate) -> bool {
     c.acquired_on <= day && c.churned_on.is_none_or(|ch| ch > day)
 }
 
+/// Active on at least one day of the period (a customer is active on a day when it was
+/// acquired on or before it and `churned_on` is later than it).
 fn active_during(c: &Customer, p: &Period) -> bool {
-    c.acquired_on < p.end && c.churned_on.is_none_or(|ch| ch >= p.start)
+    c.acquired_on < p.end && c.churned_on.is_none_or(|ch| ch > p.start)
+}
+
+/// Carried into the period: acquired before it and still active on the day before it
+/// starts (the base of the churn rate, #22).
+fn carried_into(c: &Customer, p: &Period) -> bool {
+    c.acquired_on < p.start && c.churned_on.is_none_or(|ch| ch >= p.start)
 }
 
 /// #31 burnout risk: a low score, or a drop of at least `burnout_drop` since the last survey.

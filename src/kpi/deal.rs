@@ -22,7 +22,17 @@ impl DealPath {
             .rank()
             .unwrap_or(0)
             .max(deal.lost_from_stage.and_then(Stage::rank).unwrap_or(0));
+        // A history that starts mid-funnel (its first row `qualified → proposal`, as an
+        // import of partial history gives) says the deal sat in that row's `from` stage
+        // since it was created.
+        let since_creation = changes.first().and_then(|c| c.from_stage);
         let mut qualified_at = None;
+        if let Some(r) = since_creation.and_then(Stage::rank) {
+            reached = reached.max(r);
+            if r >= 1 {
+                qualified_at = Some(deal.created_at);
+            }
+        }
         for c in changes {
             if let Some(r) = c.to_stage.rank() {
                 reached = reached.max(r);
@@ -38,17 +48,13 @@ impl DealPath {
         }
         let mut stays = Vec::new();
         // Before the first recorded change the deal sat in that change's `from` stage
-        // (or in lead) since it was created.
-        let first_from = changes.first().map(|c| c.from_stage.unwrap_or(Stage::Lead));
+        // since it was created.
         if let Some(first) = changes.first()
             && first.at > deal.created_at
-            && first.from_stage.is_some()
+            && let Some(from) = since_creation
+            && from.is_open()
         {
-            stays.push((
-                first_from.unwrap_or(Stage::Lead),
-                deal.created_at,
-                Some(first.at),
-            ));
+            stays.push((from, deal.created_at, Some(first.at)));
         }
         for (i, c) in changes.iter().enumerate() {
             if c.to_stage.is_open() {
@@ -78,21 +84,27 @@ pub fn open_at(deal: &Deal, t: Timestamp) -> bool {
 }
 
 /// The open stage `deal` was in just before instant `t` (assuming it was open then).
+/// Before its first recorded change a deal is in that change's `from` stage (the stage it
+/// has been in since creation), or in lead when the history starts at creation.
 pub fn stage_at(deal: &Deal, changes: &[StageChange], t: Timestamp) -> Stage {
-    if changes.is_empty() {
+    let Some(first) = changes.first() else {
         return if deal.stage.is_open() {
             deal.stage
         } else {
             Stage::Lead
         };
-    }
+    };
+    let since_creation = first
+        .from_stage
+        .filter(|s| s.is_open())
+        .unwrap_or(Stage::Lead);
     changes
         .iter()
         .take_while(|c| c.at < t)
         .filter(|c| c.to_stage.is_open())
         .last()
         .map(|c| c.to_stage)
-        .unwrap_or(Stage::Lead)
+        .unwrap_or(since_creation)
 }
 
 #[cfg(test)]
@@ -161,6 +173,30 @@ mod tests {
         assert_eq!(p.reached, 2);
         assert_eq!(p.qualified_at, Some(0));
         assert!(p.stays.is_empty());
+    }
+
+    #[test]
+    fn history_starting_mid_funnel_was_in_its_from_stage_since_creation() {
+        // Created on day 0; the first recorded row is qualified → proposal on day 30.
+        let d = deal(4, Stage::Proposal, 0, None);
+        let changes = vec![ch(4, Some(Stage::Qualified), Stage::Proposal, 30 * 86_400)];
+        let p = DealPath::new(&d, &changes);
+        // An opportunity since it was created, not since day 30.
+        assert_eq!(p.qualified_at, Some(0));
+        assert_eq!(p.reached, 2);
+        // On day 10 it was qualified, not a lead.
+        assert_eq!(stage_at(&d, &changes, 10 * 86_400), Stage::Qualified);
+        assert_eq!(stage_at(&d, &changes, 31 * 86_400), Stage::Proposal);
+        // A history that starts at creation (no `from`) still begins in lead.
+        let from_start = vec![
+            ch(4, None, Stage::Lead, 0),
+            ch(4, Some(Stage::Lead), Stage::Proposal, 30 * 86_400),
+        ];
+        assert_eq!(stage_at(&d, &from_start, 10 * 86_400), Stage::Lead);
+        assert_eq!(
+            DealPath::new(&d, &from_start).qualified_at,
+            Some(30 * 86_400)
+        );
     }
 
     #[test]

@@ -938,3 +938,67 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn churn_counts_the_customers_carried_into_the_period() {
+    let mut data = fixture();
+    let extra = |id, acquired: &str, churned: &str| Customer {
+        id,
+        rep_id: Some(10),
+        region: String::new(),
+        acquired_on: d(acquired),
+        churned_on: Some(d(churned)),
+        campaign_id: None,
+        won_deals: 0,
+        first_won_at: None,
+        last_contact_at: None,
+    };
+    // Lost on 1 November: active through 31 October, not on any day of November.
+    data.customers.push(extra(5, "2026-01-01", "2026-11-01"));
+    // Won and lost inside November: never in the churn rate's base.
+    data.customers.push(extra(6, "2026-11-03", "2026-11-10"));
+    let r = compute(&data, &november(), Scope::Company).unwrap();
+    let c = &anna(&r).customers;
+    // Active in November: 1, 3, 4 (lost on the 15th) and 6 — not 5.
+    assert_eq!(c.active, 4);
+    // Carried into November: 1, 3, 4 and 5; of those 4 and 5 were lost in it.
+    assert_eq!((c.active_at_start, c.churned), (4, 2));
+    assert!(close(c.churn_rate, 0.5));
+    // ARPU over the 4 active customers.
+    assert_eq!(c.arpu, Some(1_250_000));
+}
+
+#[test]
+fn pipeline_of_a_history_that_starts_mid_funnel() {
+    use Stage::*;
+    let mut data = Dataset::default();
+    data.teams = vec![Team {
+        id: 1,
+        name: "T".into(),
+        parent_id: None,
+    }];
+    data.reps = vec![rep(1, "Anna", 1, "")];
+    // Created on 20 October; the only recorded change is qualified → proposal on 10
+    // November (an import of partial history).
+    data.deals = vec![deal(1, 1, 1_000_000, 0, 1, "2026-10-20", Proposal, None)];
+    data.stage_changes = vec![StageChange {
+        deal_id: 1,
+        from_stage: Some(Qualified),
+        to_stage: Proposal,
+        at: t("2026-11-10"),
+    }];
+    let r = compute(&data, &november(), Scope::Company).unwrap();
+    let p = &r.total.pipeline;
+    // At the end of October it was already an open opportunity (qualified).
+    assert_eq!(p.open_opportunities, Compared { now: 1, prev: 1 });
+    assert_eq!(
+        p.value,
+        Compared {
+            now: 1_000_000,
+            prev: 1_000_000
+        }
+    );
+    // It became an opportunity when it was created, in October: none new in November.
+    assert!(close(p.new_per_day.now, 0.0));
+    assert!(close(p.new_per_day.prev, 1.0 / 31.0));
+}
