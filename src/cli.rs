@@ -668,19 +668,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Export { kind, output } => {
             let s = open_to_read(&path)?;
-            let n = match &output {
+            match &output {
                 Some(p) => {
-                    let f = std::fs::File::create(p).map_err(|e| Failure {
-                        message: format!("cannot write {}: {e}", p.display()),
-                        code: 1,
-                    })?;
-                    let n = s.export_csv(&kind, std::io::BufWriter::new(f))?;
+                    let n = export_to_file(&s, &kind, p)?;
                     eprintln!("exported {n} row(s) to {}", p.display());
-                    n
                 }
-                None => s.export_csv(&kind, &mut out)?,
-            };
-            let _ = n;
+                None => {
+                    s.export_csv(&kind, &mut out)?;
+                }
+            }
         }
         Command::Check => {
             // A damaged file: print what can be read, list the damage, fail at the end.
@@ -759,6 +755,26 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             } else {
                 return damaged(&problems, &mut out).map(|_| ExitCode::FAILURE);
             }
+            // Text an integration wrote that is not text: boards read it with U+FFFD in
+            // place of the bad bytes; here each value is named so it can be fixed.
+            let (bad, total) = s.bad_text(50)?;
+            if total > 0 {
+                writeln!(out, "text: {total} value(s) are not valid UTF-8 text:").map_err(io)?;
+                for b in &bad {
+                    writeln!(out, "  {}", crate::text::clean(b)).map_err(io)?;
+                }
+                if total > bad.len() {
+                    writeln!(out, "  … and {} more", total - bad.len()).map_err(io)?;
+                }
+                return Err(Failure {
+                    message: format!(
+                        "{}: {total} text value(s) are not valid UTF-8 (listed above; the board shows their bad bytes as �): correct them with an UPDATE or re-import those rows",
+                        path.display()
+                    ),
+                    code: 1,
+                });
+            }
+            writeln!(out, "text: ok").map_err(io)?;
         }
         Command::Settings { key, value } => match (key, value) {
             (Some(k), Some(v)) => {
@@ -792,6 +808,39 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exports `kind` into `dest` whole or not at all: the rows go to a temporary file beside
+/// it, which replaces `dest` only once everything was written; on any failure `dest` is
+/// left as it was (or absent) and the temporary file is removed.
+fn export_to_file(s: &Store, kind: &str, dest: &std::path::Path) -> Result<usize, Failure> {
+    use std::os::unix::fs::PermissionsExt;
+    let cannot = |e: &dyn std::fmt::Display| Failure {
+        message: format!("cannot write {}: {e}", dest.display()),
+        code: 1,
+    };
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    // Like File::create: readable as the umask allows (the temporary file would be 0600).
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".part")
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(&dir)
+        .map_err(|e| cannot(&e))?;
+    let mut w = std::io::BufWriter::new(tmp.as_file());
+    let n = s.export_csv(kind, &mut w)?;
+    w.flush().map_err(|e| cannot(&e))?;
+    drop(w);
+    tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    tmp.persist(dest).map_err(|e| cannot(&e.error))?;
+    Ok(n)
 }
 
 /// Writes `bytes` to a new file only its owner can read.

@@ -5,10 +5,12 @@
 use std::borrow::Cow;
 
 /// True for characters that must never reach a terminal: C0/C1 controls (ESC, CSI, BEL…),
-/// DEL, and the bidirectional overrides and isolates that can reorder what is shown.
+/// DEL, the bidirectional overrides and isolates that can reorder what is shown, and the
+/// Unicode line and paragraph separators (U+2028, U+2029), which tmux treats as a line
+/// break, shifting the rest of the row.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Removes terminal escape sequences whole (CSI such as `ESC[2J`, OSC such as a window
@@ -24,7 +26,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
         match c {
-            '\t' | '\n' | '\r' => out.push(' '),
+            '\t' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(' '),
             '\u{1b}' => match it.peek().copied() {
                 Some('[') => {
                     it.next();
@@ -116,6 +118,8 @@ mod tests {
         assert_eq!(clean("a\x1b(Bb\x1b7c\x1bcd"), "abcd");
         assert_eq!(clean("a\u{202E}b\u{2066}c"), "abc");
         assert_eq!(clean("line\nnext\ttab"), "line next tab");
+        // Line and paragraph separators break a tmux row like a newline.
+        assert_eq!(clean("13\u{2028}13 days\u{2029}x\u{85}y"), "13 13 days x y");
         assert_eq!(clean("\u{9b}31mred"), "red");
         assert_eq!(clean("\u{9d}2;title\u{9c}ok"), "ok");
         assert_eq!(clean("\x1b[38;5;196mИван\x1b[0m"), "Иван");
@@ -127,7 +131,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn nothing_unsafe_survives(s in "(\\PC|[\\x00-\\x1f\\x7f-\\x9f\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]){0,40}") {
+        fn nothing_unsafe_survives(s in "(\\PC|[\\x00-\\x1f\\x7f-\\x9f\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{2028}\\u{2029}]){0,40}") {
             let c = clean(&s);
             proptest::prop_assert!(!c.chars().any(is_unsafe), "{:?} -> {:?}", s, c);
             proptest::prop_assert!(c.len() <= s.len());

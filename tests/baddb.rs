@@ -350,26 +350,108 @@ fn a_missing_file_is_named_and_not_created() {
 
 #[test]
 fn an_empty_file_is_not_turned_into_a_database() {
-    // `touch kpi.db` makes one. Only `init` makes a database, on a path that is free. (An
-    // empty file made in the last two seconds is taken for one that `init` is setting up
-    // at that moment, see `eight_processes_opening_a_new_file_at_once_all_succeed` in
-    // tests/cli.rs: this one was made a minute ago.)
+    // `touch kpi.db` makes one, as does a mistyped redirection. Only `init` makes a
+    // database, and never leaves an empty file where others could find it: an empty file
+    // is refused however new it is, whoever made it.
     let w = Work::new();
     let d = w.sub("d", 0o755, true);
-    let db = place(&d, b"", 0o644, true);
-    age(&db);
-    all_refuse(
-        &w,
-        &db,
-        &["empty file (0 bytes)", "remove it and run `salesboard init"],
-        "empty",
-    );
-    let o = w.run(
-        &db,
-        &["seed", "--reps", "2", "--teams", "1", "--months", "1"],
-    );
-    refused(&o, &db, &["empty file"], "empty, seed");
-    assert_eq!(std::fs::read(&db).unwrap(), b"");
+    for (fresh, mode) in [(true, 0o644), (true, 0o600), (false, 0o644)] {
+        let db = place(&d, b"", mode, true);
+        if !fresh {
+            age(&db);
+        }
+        let case = format!("empty (new: {fresh}, mode {mode:o})");
+        all_refuse(
+            &w,
+            &db,
+            &["empty file (0 bytes)", "remove it and run `salesboard init"],
+            &case,
+        );
+        let o = w.run(
+            &db,
+            &["seed", "--reps", "2", "--teams", "1", "--months", "1"],
+        );
+        refused(&o, &db, &["empty file"], &format!("{case}, seed"));
+        assert_eq!(std::fs::read(&db).unwrap(), b"", "{case}");
+        std::fs::remove_file(&db).unwrap();
+    }
+}
+
+#[test]
+fn a_named_pipe_at_the_path_is_refused_without_waiting() {
+    // A FIFO would block whoever opens it until someone writes to the other end.
+    let w = Work::new();
+    let d = w.sub("d", 0o755, true);
+    let db = d.join("kpi.db");
+    nix::unistd::mkfifo(&db, nix::sys::stat::Mode::from_bits_truncate(0o644)).unwrap();
+    give(&db);
+    for (name, args) in commands() {
+        let started = std::time::Instant::now();
+        let o = w.run(&db, &args);
+        refused(&o, &db, &["not a regular file"], &format!("fifo, {name}"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "fifo, {name}: took {:?}",
+            started.elapsed()
+        );
+    }
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(&db).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+}
+
+/// `bytes` with `PRAGMA user_version` set to `version`.
+fn with_version(bytes: &[u8], version: i64) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    std::fs::write(&db, bytes).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+    drop(conn);
+    std::fs::read(&db).unwrap()
+}
+
+#[test]
+fn a_schema_version_changed_by_hand_is_refused_in_one_line() {
+    // Lowered (the tables of later migrations are there: upgrading would fail half-way
+    // and print the migration's SQL), negative (never written by salesboard), or raised
+    // past tables that are not there.
+    let w = Work::new();
+    let d = w.sub("d", 0o755, true);
+    let mut cases: Vec<(i64, Vec<&str>)> = vec![
+        (
+            -1,
+            vec!["schema version -1", "restore the file from a backup"],
+        ),
+        (
+            -7,
+            vec!["schema version -7", "restore the file from a backup"],
+        ),
+    ];
+    for lowered in 0..SCHEMA_VERSION {
+        cases.push((lowered, vec!["was lowered", "PRAGMA user_version"]));
+    }
+    for (version, needles) in cases {
+        for wal in [false, true] {
+            let db = place(&d, &with_version(example(wal), version), 0o644, true);
+            all_refuse(
+                &w,
+                &db,
+                &needles,
+                &format!("user_version {version}, wal {wal}"),
+            );
+            std::fs::remove_file(&db).unwrap();
+        }
+    }
+    // Raised by hand over a file that lacks a later migration's table.
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x.db");
+    std::fs::write(&x, example(false)).unwrap();
+    let conn = rusqlite::Connection::open(&x).unwrap();
+    conn.execute_batch("DROP TABLE change_log").unwrap();
+    drop(conn);
+    let db = place(&d, &std::fs::read(&x).unwrap(), 0o644, true);
+    all_refuse(&w, &db, &["table change_log", "is missing"], "raised");
 }
 
 #[test]

@@ -370,10 +370,17 @@ fn init_and_check_and_bad_databases() {
 }
 
 #[test]
-fn eight_processes_opening_a_new_file_at_once_all_succeed() {
+fn eight_processes_upgrading_an_old_file_at_once_all_succeed() {
+    // A file at schema 1 (as the first release wrote it), opened by eight commands at
+    // once: switching to WAL and migrating race; the upgrade happens once and every
+    // command succeeds.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("race.db");
-    std::fs::File::create(&db).unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(include_str!("../src/store/migrations/0001_initial.sql"))
+        .unwrap();
+    c.pragma_update(None, "user_version", 1).unwrap();
+    drop(c);
     let bin = assert_cmd::cargo::cargo_bin("salesboard");
     let children: Vec<_> = (0..8)
         .map(|_| {
@@ -396,6 +403,49 @@ fn eight_processes_opening_a_new_file_at_once_all_succeed() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let v: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, salesboard::store::SCHEMA_VERSION);
+}
+
+#[test]
+fn init_never_leaves_an_empty_or_half_made_file_at_the_path() {
+    // Commands started while `init` runs find either no file or a complete database.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let bin = assert_cmd::cargo::cargo_bin("salesboard");
+    let init = std::process::Command::new(&bin)
+        .env("SALESBOARD_CONFIG", "/nonexistent")
+        .arg("--db")
+        .arg(&db)
+        .arg("init")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen_empty = false;
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        if let Ok(m) = std::fs::metadata(&db) {
+            seen_empty |= m.len() == 0;
+            if m.len() > 0 {
+                break;
+            }
+        }
+    }
+    assert!(init.wait_with_output().unwrap().status.success());
+    assert!(
+        !seen_empty,
+        "an empty file was seen at the path during init"
+    );
+    sb(&db).arg("check").assert().success();
+    // Only the database is left: no temporary file beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["new.db".to_string()]);
 }
 
 #[test]

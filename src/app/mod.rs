@@ -631,7 +631,7 @@ impl App {
                 }
                 KeyCode::Char(c)
                     if !key.modifiers.contains(KeyModifiers::CONTROL)
-                        && !c.is_control()
+                        && !crate::text::is_unsafe(c)
                         && self.filter.chars().count() < 40 =>
                 {
                     self.filter.push(c);

@@ -14,6 +14,7 @@
 //! The checks sit where reads and writes happen (the report engine, the export, the audit
 //! record every change writes), so the board, `report`, `export` and `add` all obey them.
 
+use super::lossy::RowExt;
 use super::{Result, Store, StoreError};
 use crate::model::TeamId;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -164,9 +165,9 @@ impl Store {
             .query_map([], |r| {
                 Ok((
                     r.get::<_, u32>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.text(1)?,
+                    r.text(2)?,
+                    r.text(3)?,
                     r.get::<_, i64>(4)?,
                 ))
             })?
@@ -187,7 +188,7 @@ impl Store {
         )?;
         for g in &mut out {
             g.teams = stmt
-                .query_map([g.uid], |r| r.get::<_, String>(0))?
+                .query_map([g.uid], |r| r.text(0))?
                 .map(|r| r.map(crate::text::clean_owned))
                 .collect::<rusqlite::Result<_>>()?;
         }
@@ -234,7 +235,7 @@ impl Store {
         }
         self.write(actor, |tx, audit| {
             let old: Option<String> = tx
-                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.get(0))
+                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.text(0))
                 .optional()?;
             let admins: i64 = tx.query_row(
                 "SELECT count(*) FROM access WHERE role = 'admin'",
@@ -284,7 +285,7 @@ impl Store {
         let (uid, user) = resolve_user(who).map_err(|e| super::Validation::new("user", e))?;
         self.write(actor, |tx, audit| {
             let role: Option<String> = tx
-                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.get(0))
+                .query_row("SELECT role FROM access WHERE uid = ?1", [uid], |r| r.text(0))
                 .optional()?;
             let Some(role) = role else {
                 return Err(super::Validation::new("user", format!("{user} is not on the access list")).into());
@@ -331,12 +332,12 @@ pub(crate) fn permit_in(conn: &Connection, path: &Path, uid: u32) -> Result<Perm
     }
     let role: Option<String> = conn
         .prepare_cached("SELECT role FROM access WHERE uid = ?1")?
-        .query_row([uid], |r| r.get(0))
+        .query_row([uid], |r| r.text(0))
         .optional()?;
     let Some(role) = role else {
         let admins: Vec<String> = conn
             .prepare_cached("SELECT user FROM access WHERE role = 'admin' ORDER BY user")?
-            .query_map([], |r| r.get::<_, String>(0))?
+            .query_map([], |r| r.text(0))?
             .map(|r| r.map(crate::text::clean_owned))
             .collect::<rusqlite::Result<_>>()?;
         let admins = if admins.is_empty() {
@@ -360,7 +361,7 @@ pub(crate) fn permit_in(conn: &Connection, path: &Path, uid: u32) -> Result<Perm
              WHERE a.uid = ?1 ORDER BY t.name",
         )?
         .query_map([uid], |r| {
-            Ok((r.get(0)?, crate::text::clean_owned(r.get(1)?)))
+            Ok((r.get(0)?, crate::text::clean_owned(r.text(1)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let teams = if roots.is_empty() {
@@ -451,7 +452,7 @@ pub(crate) fn authorize(
     for rep in reps {
         let (name, team): (String, Option<TeamId>) = conn
             .prepare_cached("SELECT name, team_id FROM rep WHERE id = ?1")?
-            .query_row([rep], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .query_row([rep], |r| Ok((r.text(0)?, r.get(1)?)))?;
         if !team.is_some_and(|t| permit.sees_team(t)) {
             return Err(StoreError::Denied(format!(
                 "{} is not in your teams ({}): you may enter data only for their reps",

@@ -11,6 +11,7 @@
 //! passed through [`crate::text::clean`]. Exports of the importable kinds are re-importable
 //! into an empty database.
 
+use super::lossy::RowExt;
 use super::{Actor, Result, Store, StoreError};
 use crate::input;
 use crate::model::{Channel, DealKind, Stage, Timestamp};
@@ -349,7 +350,7 @@ impl Store {
                 }
                 let mut cells = Vec::with_capacity(spec.cols.len());
                 for (i, (_, fmt)) in spec.cols.iter().enumerate() {
-                    cells.push(format_cell(r.get::<_, Value>(i + 2)?, *fmt));
+                    cells.push(format_cell(r.value(i + 2)?, *fmt));
                 }
                 if spec.kind == "teams" {
                     let key: i64 = r.get::<_, Option<i64>>(0)?.unwrap_or_default();
@@ -858,9 +859,7 @@ impl Names {
             by_id,
         };
         let mut stmt = tx.prepare(&format!("SELECT id, name FROM {table} ORDER BY id"))?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.opt_text(1)?)))?;
         for row in rows {
             let (id, name) = row?;
             let name = name.unwrap_or_default();

@@ -2,6 +2,7 @@
 //! undoing a deletion (the row comes back with its id). Only the tables people type into
 //! are touched.
 
+use super::lossy::RowExt;
 use super::{Actor, Result, Store, StoreError, Validation};
 use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Transaction};
@@ -97,7 +98,7 @@ impl Store {
                         "SELECT r.name, a.at, a.duration_min, a.outcome, c.name, a.note FROM activity a
                          JOIN rep r ON r.id = a.rep_id LEFT JOIN customer c ON c.id = a.customer_id WHERE a.id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                        |r| Ok((r.text(0)?, r.get(1)?, r.get(2)?, r.text(3)?, r.opt_text(4)?, r.text(5)?)),
                     )
                     .optional()?
                     .ok_or_else(missing)?;
@@ -124,7 +125,7 @@ impl Store {
                         "SELECT r.name, s.taken_on, s.score, s.workload, s.team, s.manager, s.pay, s.comment
                          FROM satisfaction s JOIN rep r ON r.id = s.rep_id WHERE s.id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+                        |r| Ok((r.text(0)?, r.text(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.text(7)?)),
                     )
                     .optional()?
                     .ok_or_else(missing)?;
@@ -144,7 +145,7 @@ impl Store {
                     .query_row(
                         "SELECT r.name, k.taken_on, k.score FROM knowledge_test k JOIN rep r ON r.id = k.rep_id WHERE k.id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        |r| Ok((r.text(0)?, r.text(1)?, r.get(2)?)),
                     )
                     .optional()?
                     .ok_or_else(missing)?;
@@ -160,7 +161,7 @@ impl Store {
                         "SELECT r.name, p.month, p.revenue_target, p.units_target, p.calls_target, p.meetings_target
                          FROM plan p JOIN rep r ON r.id = p.rep_id WHERE p.id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                        |r| Ok((r.text(0)?, r.text(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                     )
                     .optional()?
                     .ok_or_else(missing)?;
@@ -208,7 +209,7 @@ impl Store {
             .query_row([actor.uid], |r| {
                 Ok(Deletion {
                     audit_id: r.get(0)?,
-                    table: r.get(1)?,
+                    table: r.text(1)?,
                     row_id: r.get(2)?,
                     at: r.get(3)?,
                 })
@@ -225,7 +226,7 @@ impl Store {
                 .query_row(
                     "SELECT action, entity, row_id, old_values FROM audit_log WHERE id = ?1",
                     [audit_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.text(0)?, r.text(1)?, r.get(2)?, r.opt_text(3)?)),
                 )
                 .optional()?;
             let Some(("delete", table, Some(row_id), Some(old))) =

@@ -4,6 +4,7 @@
 mod access;
 mod csvio;
 mod entries;
+mod lossy;
 mod query;
 pub mod seed;
 mod write;
@@ -15,6 +16,7 @@ pub use query::{Affected, DataWindow, Dataset};
 pub use write::{Actor, NewActivity, NewKnowledge, NewPlan, NewResponse, NewSurvey, Validation};
 
 use crate::settings::Settings;
+use lossy::RowExt;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -148,45 +150,50 @@ impl Store {
     /// Creates a new, empty database; with `group`, the file belongs to that group and its
     /// members may read and write it (mode 0660). SQLite gives the `-wal` and `-shm` files
     /// the database file's mode.
+    ///
+    /// The database is made complete under a temporary name beside `path` and then linked
+    /// into place (which fails if `path` appeared meanwhile): nobody ever finds an empty or
+    /// half-made file at `path`, so every other command can refuse empty files outright.
     pub fn init_shared(path: &Path, group: Option<(nix::unistd::Gid, &str)>) -> Result<Store> {
-        use std::os::unix::fs::OpenOptionsExt;
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-        {
-            Ok(file) => {
-                if let Some((gid, name)) = group {
-                    use std::os::unix::fs::PermissionsExt;
-                    let undo = |msg: String| {
-                        let _ = std::fs::remove_file(path);
-                        StoreError::Other(msg)
-                    };
-                    nix::unistd::fchown(&file, None, Some(gid)).map_err(|e| {
-                        undo(format!(
-                            "cannot give {} to group {name}: {e} (you must be a member of the group); nothing was created",
-                            path.display(),
-                        ))
-                    })?;
-                    // Set after chown, and explicitly: the umask would take the group bits.
-                    file.set_permissions(std::fs::Permissions::from_mode(0o660))
-                        .map_err(|e| {
-                            undo(format!("cannot set the mode of {}: {e}", path.display()))
-                        })?;
-                }
-            }
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        let cannot = |e: &dyn std::fmt::Display| {
+            StoreError::Other(format!("cannot create {}: {e}", path.display()))
+        };
+        // Mode 0600 (tempfile's), readable only by its owner.
+        let tmp = tempfile::Builder::new()
+            .prefix(".salesboard-init-")
+            .tempfile_in(dir_of(path))
+            .map_err(|e| cannot(&e))?;
+        if let Some((gid, name)) = group {
+            nix::unistd::fchown(tmp.as_file(), None, Some(gid)).map_err(|e| {
+                StoreError::Other(format!(
+                    "cannot give {} to group {name}: {e} (you must be a member of the group); nothing was created",
+                    path.display(),
+                ))
+            })?;
+            // Set after chown, and explicitly: the umask would take the group bits.
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o660))
+                .map_err(|e| {
+                    StoreError::Other(format!("cannot set the mode of {}: {e}", path.display()))
+                })?;
+        }
+        // Migrate it, then close it: the last connection folds the -wal into the file and
+        // removes the -wal and -shm.
+        drop(Store::open_new(tmp.path())?);
+        match std::fs::hard_link(tmp.path(), path) {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::Exists(path.to_path_buf()));
             }
-            Err(e) => {
-                return Err(StoreError::Other(format!(
-                    "cannot create {}: {e}",
-                    path.display()
-                )));
-            }
+            Err(e) => return Err(cannot(&e)),
         }
-        Store::open_new(path)
+        // Dropping `tmp` removes the temporary name; the database stays at `path`.
+        drop(tmp);
+        Store::open(path, Access::ReadWrite)
     }
 
     /// Opens an existing database, migrating it to the current schema when needed.
@@ -234,11 +241,18 @@ impl Store {
                 detail: "permission denied".into(),
             });
         }
-        // An empty file is what `touch` makes: refused, so a wrong path is not quietly
-        // turned into an empty database. One made in the last seconds is a database that
-        // `init` or another salesboard is setting up right now: join in (the migration
-        // runs once, whoever gets there first).
-        if meta.len() == 0 && !new && !just_made(&meta) {
+        // A named pipe, socket or device: opening it could block for ever (a FIFO) or read
+        // something that is not a file at all.
+        if !meta.is_file() {
+            return Err(StoreError::Other(format!(
+                "{} is not a regular file (a named pipe, socket or device): give the path of a database file; it was not opened",
+                path.display()
+            )));
+        }
+        // An empty file is what `touch` (or a mistyped redirection) makes: refused, so a
+        // wrong path is never turned into a database. Only `init` makes one, and it never
+        // leaves an empty file where others can find it.
+        if meta.len() == 0 && !new {
             return Err(StoreError::Empty(p()));
         }
         let read_only = access == Access::ReadOnly;
@@ -304,6 +318,9 @@ impl Store {
                 found,
                 known: SCHEMA_VERSION,
             });
+        }
+        if tables > 0 || found != 0 {
+            version_matches_tables(&conn, path, found)?;
         }
         conn.pragma_update(None, "foreign_keys", true)?;
         let mut store = Store {
@@ -399,8 +416,18 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            tx.execute_batch(sql)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+            // One line, never the migration's SQL (rusqlite's message can quote it whole).
+            tx.execute_batch(sql)
+                .map_err(|e| match classify(&self.path, e) {
+                    StoreError::Sql(e) => StoreError::Other(format!(
+                        "cannot upgrade {} to schema {}: {}; it was not changed",
+                        self.path.display(),
+                        i + 1,
+                        e.to_string().lines().next().unwrap_or_default()
+                    )),
+                    other => other,
+                })?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
@@ -443,7 +470,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |r| Ok((r.text(0)?, r.text(1)?)))?;
         for row in rows {
             let (k, v) = row?;
             if let Err(e) = settings.apply(&k, &v) {
@@ -529,7 +556,7 @@ impl Store {
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        for row in stmt.query_map([], |r| r.text(0))? {
             let line = row?;
             if line != "ok" {
                 problems.push(crate::text::clean_owned(line));
@@ -539,9 +566,9 @@ impl Store {
         let fk = stmt.query_map([], |r| {
             Ok(format!(
                 "{} row {} points to a missing {}",
-                r.get::<_, String>(0)?,
+                r.text(0)?,
                 r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                r.get::<_, String>(2)?
+                r.text(2)?
             ))
         })?;
         for row in fk {
@@ -550,17 +577,65 @@ impl Store {
         Ok(problems)
     }
 
+    /// Values in text columns that are not valid UTF-8 text (bytes written by another
+    /// program, or a BLOB): "table row N, column C: why", at most `limit` of them, and how
+    /// many there are in all. Boards and reports read them with U+FFFD in place of the bad
+    /// bytes (see `lossy`); `check` lists them so they can be fixed.
+    pub fn bad_text(&self, limit: usize) -> Result<(Vec<String>, usize)> {
+        let mut found = Vec::new();
+        let mut total = 0usize;
+        for table in self.table_names()? {
+            let columns: Vec<String> = self
+                .conn
+                .prepare(&format!("PRAGMA table_info(\"{table}\")"))?
+                .query_map([], |r| Ok((r.text(1)?, r.text(2)?)))?
+                .filter_map(|c| match c {
+                    Ok((name, kind)) if kind.to_ascii_uppercase().contains("TEXT") => {
+                        Some(Ok(name))
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                })
+                .collect::<rusqlite::Result<_>>()?;
+            for col in columns {
+                // Names come from the schema, not from input.
+                let mut stmt = self.conn.prepare(&format!(
+                    "SELECT rowid, \"{col}\" FROM \"{table}\" WHERE typeof(\"{col}\") IN ('text', 'blob')"
+                ))?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let why = match r.get_ref(1)? {
+                        rusqlite::types::ValueRef::Blob(_) => "a BLOB, not text",
+                        rusqlite::types::ValueRef::Text(b) if std::str::from_utf8(b).is_err() => {
+                            "not valid UTF-8 text"
+                        }
+                        _ => continue,
+                    };
+                    total += 1;
+                    if found.len() < limit {
+                        let row: i64 = r.get(0)?;
+                        found.push(format!("{table} row {row}, column {col}: {why}"));
+                    }
+                }
+            }
+        }
+        Ok((found, total))
+    }
+
+    fn table_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+        )?;
+        let names = stmt
+            .query_map([], |r| r.text(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
     /// Row counts of every table, in schema order.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        let tables: Vec<String> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-            )?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
         let mut out = Vec::new();
-        for t in tables {
+        for t in self.table_names()? {
             let n: i64 =
                 self.conn
                     .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
@@ -602,6 +677,70 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// The tables migration `n` (1-based) creates, read from its SQL.
+fn tables_of_migration(n: usize) -> Vec<&'static str> {
+    MIGRATIONS
+        .get(n.wrapping_sub(1))
+        .map(|sql| {
+            sql.split("CREATE TABLE")
+                .skip(1)
+                .filter_map(|rest| rest.split_whitespace().next())
+                .map(|name| name.trim_end_matches('('))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Refuses a file whose recorded schema version (`PRAGMA user_version`) does not match its
+/// tables: negative, lowered by hand (it holds tables of later migrations, which would
+/// make the upgrade fail half-way), or raised by hand (tables of its version are missing).
+/// Nothing is written.
+fn version_matches_tables(conn: &Connection, path: &Path, found: i64) -> Result<()> {
+    let shown = path.display();
+    if found < 0 {
+        return Err(StoreError::Other(format!(
+            "{shown} has schema version {found}, which salesboard never writes (PRAGMA user_version was changed by another program): restore the file from a backup; it was not changed"
+        )));
+    }
+    let exists = |table: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+            )?
+            .query_row([table], |r| r.get(0))?)
+    };
+    // The newest migration whose tables are there.
+    let mut holds = 0usize;
+    for n in 1..=MIGRATIONS.len() {
+        for t in tables_of_migration(n) {
+            if exists(t)? {
+                holds = n;
+            }
+        }
+    }
+    let found_n = found as usize;
+    if holds > found_n {
+        let table = tables_of_migration(holds).first().copied().unwrap_or("?");
+        return Err(StoreError::Other(format!(
+            "{shown} says it has schema {found} but holds table {table} of schema {holds}: its version (PRAGMA user_version) was lowered by another program; restore the file from a backup, or set it back with `sqlite3 {shown} 'PRAGMA user_version = {holds}'`; it was not changed"
+        )));
+    }
+    for n in 1..=found_n.min(MIGRATIONS.len()) {
+        let mut missing = None;
+        for t in tables_of_migration(n) {
+            if missing.is_none() && !exists(t)? {
+                missing = Some(t);
+            }
+        }
+        if let Some(missing) = missing {
+            return Err(StoreError::Other(format!(
+                "{shown} says it has schema {found} but table {missing} of schema {n} is missing: its version (PRAGMA user_version) was changed by another program, or the table was dropped; restore the file from a backup; it was not changed"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Turns an SQLite error into a message about the file: at open time, and (through
@@ -702,7 +841,7 @@ pub fn damage(path: &Path) -> Vec<String> {
     let run = |pragma: &str| -> rusqlite::Result<Vec<String>> {
         let mut stmt = conn.prepare(pragma)?;
         let mut rows = Vec::new();
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        for row in stmt.query_map([], |r| r.text(0))? {
             match row {
                 Ok(r) => rows.push(r),
                 Err(e) if rows.is_empty() => return Err(e),
@@ -733,19 +872,6 @@ fn damage_lines(rows: Vec<String>) -> Vec<String> {
         .filter(|l| !l.is_empty() && *l != "ok" && !l.starts_with("*** in database"))
         .map(|l| crate::text::clean_owned(l.to_string()))
         .collect()
-}
-
-/// Whether a file was last modified within the last two seconds (either way, for a
-/// clock that is a little off).
-fn just_made(meta: &std::fs::Metadata) -> bool {
-    const NEW: Duration = Duration::from_secs(2);
-    let Ok(at) = meta.modified() else {
-        return false;
-    };
-    match std::time::SystemTime::now().duration_since(at) {
-        Ok(age) => age < NEW,
-        Err(ahead) => ahead.duration() < NEW,
-    }
 }
 
 /// Whether this user may read/write `path` (`access(2)`, with the real uid).

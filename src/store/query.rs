@@ -1,6 +1,7 @@
 //! Typed reads: everything the KPI engine needs for a window of time, in one consistent
 //! read transaction, and nothing from outside that window that it does not need.
 
+use super::lossy::RowExt;
 use super::{Result, Store};
 use crate::model::*;
 use crate::period::{Period, day_start};
@@ -71,9 +72,9 @@ fn ymd(d: NaiveDate) -> String {
 }
 
 fn deal_from_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
-    let kind: String = r.get(8)?;
-    let stage: String = r.get(12)?;
-    let lost_from: Option<String> = r.get(14)?;
+    let kind = r.text(8)?;
+    let stage = r.text(12)?;
+    let lost_from = r.opt_text(14)?;
     Ok(Deal {
         id: r.get(0)?,
         rep_id: r.get(1)?,
@@ -86,8 +87,8 @@ fn deal_from_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
             .get::<_, Option<i64>>(7)?
             .and_then(|s| u8::try_from(s).ok()),
         kind: kind.parse().unwrap_or(DealKind::New),
-        product: clean_owned(r.get(9)?),
-        location: clean_owned(r.get(10)?),
+        product: clean_owned(r.text(9)?),
+        location: clean_owned(r.text(10)?),
         created_at: r.get(11)?,
         stage: stage.parse().unwrap_or(Stage::Lead),
         closed_at: r.get(13)?,
@@ -326,7 +327,7 @@ impl Store {
         )?;
         let mut rows = stmt.query([seq])?;
         while let Some(r) = rows.next()? {
-            let table: String = r.get(0)?;
+            let table = r.text(0)?;
             let rep: Option<RepId> = r.get(1)?;
             let customer: Option<CustomerId> = r.get(2)?;
             let owner: Option<RepId> = r.get(3)?;
@@ -381,7 +382,7 @@ impl Store {
             .query_map([], |r| {
                 Ok(Team {
                     id: r.get(0)?,
-                    name: clean_owned(r.get(1)?),
+                    name: clean_owned(r.text(1)?),
                     parent_id: r.get(2)?,
                 })
             })?
@@ -393,10 +394,10 @@ impl Store {
             .query_map([], |r| {
                 Ok(Rep {
                     id: r.get(0)?,
-                    name: clean_owned(r.get(1)?),
+                    name: clean_owned(r.text(1)?),
                     team_id: r.get(2)?,
-                    region: clean_owned(r.get(3)?),
-                    hired_on: date(&r.get::<_, String>(4)?),
+                    region: clean_owned(r.text(3)?),
+                    hired_on: date(&r.text(4)?),
                     active: r.get(5)?,
                 })
             })?
@@ -410,11 +411,11 @@ impl Store {
             .query_map([], |r| {
                 Ok(Campaign {
                     id: r.get(0)?,
-                    name: clean_owned(r.get(1)?),
-                    channel: r.get::<_, String>(2)?.parse().unwrap_or(Channel::Other),
+                    name: clean_owned(r.text(1)?),
+                    channel: r.text(2)?.parse().unwrap_or(Channel::Other),
                     cost: r.get(3)?,
-                    starts_on: date(&r.get::<_, String>(4)?),
-                    ends_on: date(&r.get::<_, String>(5)?),
+                    starts_on: date(&r.text(4)?),
+                    ends_on: date(&r.text(5)?),
                     baseline_revenue: r.get(6)?,
                 })
             })?
@@ -426,7 +427,7 @@ impl Store {
             )?
             .query_map(params![from_day, to_day], |r| {
                 Ok(AcquisitionCost {
-                    spent_on: date(&r.get::<_, String>(0)?),
+                    spent_on: date(&r.text(0)?),
                     amount: r.get(1)?,
                 })
             })?
@@ -460,7 +461,7 @@ impl Store {
             .mapped(|r| {
                 Ok(Plan {
                     owner_id: r.get(0)?,
-                    month: date(&format!("{}-01", r.get::<_, String>(1)?)),
+                    month: date(&format!("{}-01", r.text(1)?)),
                     targets: Targets {
                         revenue: r.get(2)?,
                         units: r.get(3)?,
@@ -531,8 +532,8 @@ impl Store {
         d.stage_changes = stmt
             .raw_query()
             .mapped(|r| {
-                let from_stage: Option<String> = r.get(1)?;
-                let to_stage: String = r.get(2)?;
+                let from_stage = r.opt_text(1)?;
+                let to_stage = r.text(2)?;
                 Ok(StageChange {
                     deal_id: r.get(0)?,
                     from_stage: from_stage.and_then(|s| s.parse().ok()),
@@ -621,8 +622,8 @@ impl Store {
                 Ok(Customer {
                     id: r.get(0)?,
                     rep_id: r.get(1)?,
-                    region: clean_owned(r.get(2)?),
-                    acquired_on: date(&r.get::<_, String>(3)?),
+                    region: clean_owned(r.text(2)?),
+                    acquired_on: date(&r.text(3)?),
                     churned_on: opt_date(r.get(4)?),
                     campaign_id: r.get(5)?,
                     won_deals: r.get(6)?,
@@ -645,7 +646,7 @@ impl Store {
                 .mapped(|r| {
                     Ok(Survey {
                         rep_id: r.get(0)?,
-                        taken_on: date(&r.get::<_, String>(1)?),
+                        taken_on: date(&r.text(1)?),
                         score: r.get(2)?,
                     })
                 })
@@ -693,8 +694,8 @@ impl Store {
                     rep_id: r.get(1)?,
                     deal_id: r.get(2)?,
                     amount: r.get(3)?,
-                    issued_on: date(&r.get::<_, String>(4)?),
-                    due_on: date(&r.get::<_, String>(5)?),
+                    issued_on: date(&r.text(4)?),
+                    due_on: date(&r.text(5)?),
                     paid_on: opt_date(r.get(6)?),
                 })
             })
@@ -707,7 +708,7 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached("SELECT id, name FROM customer ORDER BY name, id")?
-            .query_map([], |r| Ok((r.get(0)?, clean_owned(r.get(1)?))))?
+            .query_map([], |r| Ok((r.get(0)?, clean_owned(r.text(1)?))))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -720,7 +721,7 @@ impl Store {
             .query_map([], |r| {
                 Ok(Team {
                     id: r.get(0)?,
-                    name: clean_owned(r.get(1)?),
+                    name: clean_owned(r.text(1)?),
                     parent_id: r.get(2)?,
                 })
             })?
@@ -802,10 +803,10 @@ impl Store {
                 Ok(EntryLine {
                     entity: r.get(0)?,
                     id: r.get(1)?,
-                    rep: clean_owned(r.get(2)?),
+                    rep: clean_owned(r.text(2)?),
                     at: r.get(3)?,
-                    summary: clean_owned(r.get(4)?),
-                    entered_by: r.get::<_, Option<String>>(5)?.map(clean_owned),
+                    summary: clean_owned(r.text(4)?),
+                    entered_by: r.opt_text(5)?.map(clean_owned),
                     entered_at: r.get(6)?,
                 })
             })?

@@ -2,6 +2,7 @@
 //! the same `New…` structs with the text the user typed, so both get the same checks and
 //! the same one-line messages.
 
+use super::lossy::RowExt;
 use super::{Result, Store, StoreError};
 use crate::input;
 use crate::model::{ActivityKind, InquiryChannel, Outcome, Timestamp};
@@ -181,7 +182,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT id, name, hired_on, active FROM rep ORDER BY name")?;
         let all: Vec<(i64, String, String, bool)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([], |r| Ok((r.get(0)?, r.text(1)?, r.text(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let lower = t.to_lowercase();
         let by_id = t.strip_prefix('#').and_then(|n| n.parse::<i64>().ok());
@@ -251,7 +252,7 @@ impl Store {
              UNION ALL SELECT id, name FROM customer WHERE instr(lower(name), lower(?1)) > 0 LIMIT 6",
         )?;
         let hits: Vec<(i64, String)> = stmt
-            .query_map([t], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([t], |r| Ok((r.get(0)?, r.text(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         // SQLite's lower() only folds ASCII; compare again with Unicode folding.
         let lower = t.to_lowercase();
@@ -270,7 +271,7 @@ impl Store {
                 // Unicode names: scan when the ASCII-only SQL match found nothing.
                 let mut stmt = self.conn.prepare_cached("SELECT id, name FROM customer")?;
                 let found: Vec<i64> = stmt
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.text(1)?)))?
                     .filter_map(|r| r.ok())
                     .filter(|(_, n)| n.to_lowercase().contains(&lower))
                     .map(|(id, _)| id)
