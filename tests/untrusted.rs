@@ -17,9 +17,10 @@ const EVIL_REP: &str = "'Evil' || char(27) || ']0;pwned-title' || char(7) || cha
 /// A hyperlink to somewhere else, and a C1 CSI.
 const EVIL_TEAM: &str = "'Team' || char(27) || ']8;;http://pwned.example/' || char(27) || '\\' \
     || 'Link' || char(27) || ']8;;' || char(27) || '\\' || char(155) || '31m'";
-/// A DCS string, a backspace trick and a bidi isolate in a note.
+/// A DCS string, a backspace trick, a bidi isolate and the line and paragraph separators
+/// (which tmux takes for a line break, shifting the rest of the row) in a note.
 const EVIL_NOTE: &str = "'ok' || char(27) || 'Ppwned-dcs' || char(27) || '\\' || char(8) || char(8) \
-    || 'note' || char(8294) || char(13) || 'x'";
+    || 'note' || char(8294) || char(13) || 'x' || char(8232) || 'y' || char(8233) || 'z'";
 
 /// What must never reach a terminal. Output meant for pipes and files (reports, exports,
 /// messages) carries no escape at all; the board's own bytes are full of cursor moves and
@@ -28,6 +29,7 @@ fn assert_harmless(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     for bad in [
         "\x1b]", "\x1bP", "\x1b[2J", "[2J", "\x07", "\x08", "\r", "\u{202e}", "\u{2066}", "\u{9b}",
+        "\u{2028}", "\u{2029}",
     ] {
         assert!(
             !text.contains(bad),
@@ -68,7 +70,11 @@ fn poisoned(dir: &Path) -> PathBuf {
          UPDATE customer SET name = {EVIL_REP} || 'Co' WHERE id IN (SELECT id FROM customer LIMIT 20);
          UPDATE activity SET note = {EVIL_NOTE}, entered_by = {EVIL_NOTE}, entered_at = at
           WHERE id = (SELECT max(id) FROM activity);
-         UPDATE satisfaction SET comment = {EVIL_NOTE};"
+         UPDATE satisfaction SET comment = {EVIL_NOTE};
+         -- Bytes that are not UTF-8, and a BLOB, where text belongs: the board must open.
+         UPDATE deal SET product = CAST(X'80FF' AS TEXT), location = X'C0'
+          WHERE id IN (SELECT id FROM deal WHERE stage = 'won' LIMIT 20);
+         UPDATE customer SET region = CAST(X'FE' AS TEXT) WHERE id IN (SELECT id FROM customer LIMIT 5);"
     ))
     .unwrap();
     db
@@ -102,6 +108,12 @@ fn reports_exports_and_messages_carry_no_control_sequences() {
             "today",
         ],
         &["report", "--team", "\x1b]52;c;ZXZpbA==\x07"],
+        // Arguments the command-line parser refuses, quoted back in its message.
+        &["--bogus\x1b[2J\x1b]0;pwned\x07"],
+        &["report", "--format", "\x1b]52;c;ZXZpbA==\x07"],
+        &["seed", "--size", "\x1b]0;pwned\x07"],
+        &["report", "--period", "\x1b[2J\x1b]0;pwned\x07"],
+        &["add", "call", "--rep"],
     ] {
         let o = sb(&db).args(args).output().unwrap();
         for (stream, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
@@ -163,4 +175,72 @@ fn the_board_writes_no_control_sequence_from_the_data() {
     let bytes = std::fs::read(&log).unwrap();
     assert!(bytes.len() > 1000, "the board's output was recorded");
     assert_harmless("the board", &bytes);
+}
+
+#[test]
+fn text_that_is_not_utf8_is_read_lossily_and_named_by_check() {
+    // An integration writing with sqlite3 or Python can put any bytes in a TEXT column,
+    // or a BLOB. Boards and reports go on (the bad bytes read as U+FFFD); `check` names
+    // the table, row and column and fails.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kpi.db");
+    let o = sb(&db)
+        .args(["seed", "--reps", "6", "--teams", "2", "--months", "3"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "UPDATE rep SET name = CAST(X'50657472FF7636' AS TEXT) WHERE id = (SELECT min(id) FROM rep);
+         UPDATE team SET name = X'C0FFEE' WHERE id = (SELECT max(id) FROM team);
+         UPDATE customer SET name = CAST(X'FE' AS TEXT) || name WHERE id = (SELECT min(id) FROM customer);
+         UPDATE deal SET product = CAST(X'80' AS TEXT), location = X'00FF'
+          WHERE id IN (SELECT id FROM deal WHERE stage = 'won' LIMIT 5);
+         UPDATE activity SET note = CAST(X'E282' AS TEXT), entered_by = X'FF', entered_at = at
+          WHERE id = (SELECT max(id) FROM activity);",
+    )
+    .unwrap();
+    drop(conn);
+    for args in [
+        &["report"][..],
+        &["report", "--format", "json"],
+        &["report", "--format", "csv"],
+        &["report", "--format", "markdown"],
+        &["export", "reps"],
+        &["export", "teams"],
+        &["export", "deals"],
+        &["export", "activities"],
+    ] {
+        let o = sb(&db).args(args).output().unwrap();
+        let out = String::from_utf8(o.stdout.clone()).expect("output is UTF-8");
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if args[0] == "report" || args[1] == "reps" {
+            assert!(
+                out.contains("Petr\u{FFFD}v6"),
+                "{args:?} shows the name lossily"
+            );
+        }
+    }
+    let o = sb(&db).arg("check").output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    for needle in [
+        "rep row 1, column name: not valid UTF-8",
+        "team row",
+        "column name: a BLOB",
+        "deal row",
+        "column product: not valid UTF-8",
+        "column location: a BLOB",
+        "column note: not valid UTF-8",
+        "column entered_by: a BLOB",
+    ] {
+        assert!(out.contains(needle), "check names {needle:?}:\n{out}");
+    }
+    assert!(err.contains("not valid UTF-8"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
