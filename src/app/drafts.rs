@@ -28,26 +28,25 @@ pub fn file_for(dir: &Path, db: &Path) -> PathBuf {
 }
 
 /// Saves `draft` for `db` in `dir` (created 0700 if missing; the file is 0600).
+///
+/// The temporary file gets a fresh random name and is created exclusively (`O_EXCL`,
+/// which never follows a symlink), then renamed over the draft (a rename replaces a
+/// symlink planted at the draft's name instead of following it).
 pub fn save_in<T: Serialize>(dir: &Path, db: &Path, draft: &T) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
     let path = file_for(dir, db);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let text = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
-    {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(&text)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, &path)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".draft-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(&text)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
 }
 
@@ -117,6 +116,38 @@ mod tests {
         assert_eq!(take_in::<D>(&dir, &other), None);
         assert_eq!(take_in::<D>(&dir, &db), Some(d));
         assert_eq!(take_in::<D>(&dir, &db), None, "a draft is offered once");
+    }
+
+    #[test]
+    fn a_planted_symlink_is_never_followed() {
+        // Someone who can write the drafts directory plants symlinks at every name a save
+        // could use, pointing at a file of the user's: the save must not write through them.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("drafts");
+        std::fs::create_dir(&dir).unwrap();
+        let db = tmp.path().join("kpi.db");
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        let draft_path = file_for(&dir, &db);
+        std::os::unix::fs::symlink(&victim, &draft_path).unwrap();
+        for name in [
+            format!("{}.tmp{}", draft_path.display(), std::process::id()),
+            draft_path
+                .with_extension(format!("tmp{}", std::process::id()))
+                .display()
+                .to_string(),
+        ] {
+            let _ = std::os::unix::fs::symlink(&victim, name);
+        }
+        let d = D {
+            kind: "call".into(),
+            values: vec![("note".into(), "x".into())],
+        };
+        let saved = save_in(&dir, &db, &d).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        // The draft replaced the symlink with a file of its own.
+        assert!(!std::fs::symlink_metadata(&saved).unwrap().is_symlink());
+        assert_eq!(take_in::<D>(&dir, &db), Some(d));
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub fn snapshot(
                     c.recent = store.recent_entries(RECENT, &permit)?;
                 }
                 if affected.everything || affected.customers {
-                    c.customers = std::sync::Arc::new(store.customer_names()?);
+                    c.customers = std::sync::Arc::new(store.customer_names(&permit)?);
                 }
             }
             c
@@ -165,7 +165,7 @@ pub fn snapshot(
                 window,
                 data: store.dataset(window)?,
                 recent: store.recent_entries(RECENT, &permit)?,
-                customers: std::sync::Arc::new(store.customer_names()?),
+                customers: std::sync::Arc::new(store.customer_names(&permit)?),
             }
         }
     };

@@ -461,6 +461,31 @@ pub(crate) fn authorize(
             )));
         }
     }
+    // A call, meeting or inquiry names a customer: one owned by a rep of a team the user
+    // may not see is refused as that rep would be (a customer nobody owns is anyone's).
+    if let Some(id) = row_id
+        && matches!(entity, "activity" | "inquiry")
+    {
+        let owner: Option<(String, Option<TeamId>)> = conn
+            .query_row(
+                &format!(
+                    "SELECT c.name, r.team_id FROM {entity} x JOIN customer c ON c.id = x.customer_id
+                     JOIN rep r ON r.id = c.rep_id WHERE x.id = ?1"
+                ),
+                [id],
+                |r| Ok((r.text(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((name, team)) = owner
+            && !team.is_some_and(|t| permit.sees_team(t))
+        {
+            return Err(StoreError::Denied(format!(
+                "the customer {} belongs to a rep outside your teams ({}): you may enter data only for your teams' customers",
+                crate::text::clean(&name),
+                permit.team_list()
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -582,6 +607,64 @@ mod tests {
             .query_row("SELECT count(*) FROM activity", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1, "only the admin's call is left");
+    }
+
+    #[test]
+    fn managers_may_not_log_calls_with_another_teams_customers() {
+        let (_d, mut s) = store();
+        s.conn()
+            .execute_batch(
+                "INSERT INTO customer(id, name, rep_id, acquired_on) VALUES
+                   (1, 'Невский завод', 3, '2025-01-01'),
+                   (2, 'Московский дом', 1, '2025-01-01'),
+                   (3, 'Ничей', NULL, '2025-01-01');",
+            )
+            .unwrap();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        s.grant(&admin, "2000", "manager", &["Москва".into()])
+            .unwrap();
+        let m = as_uid(2000);
+        // The forms' customer picker offers only customers they may use.
+        let names: Vec<String> = s
+            .customer_names(&s.permit_for(2000).unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.1)
+            .collect();
+        assert_eq!(names, ["Московский дом", "Ничей"]);
+        let with = |customer: &str| NewActivity {
+            customer: customer.into(),
+            ..call("Иван")
+        };
+        // Their own rep with Petersburg's customer: refused, like Petersburg's rep.
+        let msg = denied(s.add_activity(&m, &with("Невский")));
+        assert!(
+            msg.contains("Невский завод") && msg.contains("Москва"),
+            "{msg}"
+        );
+        // Their team's customer, and one nobody owns: fine.
+        let own = s.add_activity(&m, &with("Московский")).unwrap();
+        s.add_activity(&m, &with("Ничей")).unwrap();
+        // Correcting an entry to the other team's customer is refused too.
+        denied(s.update_activity(&m, own, &with("Невский")));
+        // An inquiry from that customer, likewise.
+        let msg = denied(s.add_response(
+            &m,
+            &crate::store::NewResponse {
+                rep: "Иван".into(),
+                customer: "Невский".into(),
+                received_date: "2026-11-20".into(),
+                date: "2026-11-20".into(),
+                ..Default::default()
+            },
+        ));
+        assert!(msg.contains("Невский завод"), "{msg}");
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM activity", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
     }
 
     #[test]

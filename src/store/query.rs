@@ -703,12 +703,22 @@ impl Store {
         Ok(())
     }
 
-    /// Every customer's id and name (for pickers), by name.
-    pub fn customer_names(&self) -> Result<Vec<(CustomerId, String)>> {
+    /// The customers `permit` may enter data for (for pickers): those nobody owns and those
+    /// of reps in teams it sees; by name.
+    pub fn customer_names(&self, permit: &super::Permit) -> Result<Vec<(CustomerId, String)>> {
+        let teams = permit
+            .teams
+            .as_ref()
+            .map(|t| serde_json::to_string(t).expect("ids serialise"));
         let rows = self
             .conn
-            .prepare_cached("SELECT id, name FROM customer ORDER BY name, id")?
-            .query_map([], |r| Ok((r.get(0)?, clean_owned(r.text(1)?))))?
+            .prepare_cached(
+                "SELECT c.id, c.name FROM customer c LEFT JOIN rep r ON r.id = c.rep_id
+                 WHERE ?1 IS NULL OR c.rep_id IS NULL
+                    OR r.team_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY c.name, c.id",
+            )?
+            .query_map([teams], |r| Ok((r.get(0)?, clean_owned(r.text(1)?))))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
