@@ -137,10 +137,19 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
         1 => frac_part.parse::<i64>().map_err(|_| bad())? * 10,
         _ => frac_part.parse().map_err(|_| bad())?,
     };
+    let too_big = || {
+        format!(
+            "'{raw}' is more than the largest amount salesboard takes ({})",
+            crate::format::group(crate::model::MAX_AMOUNT / 100, crate::format::Lang::En)
+        )
+    };
     let v = major
         .checked_mul(100)
         .and_then(|v| v.checked_add(minor))
-        .ok_or_else(bad)?;
+        .ok_or_else(too_big)?;
+    if v > crate::model::MAX_AMOUNT {
+        return Err(too_big());
+    }
     Ok(if negative { -v } else { v })
 }
 
@@ -261,6 +270,22 @@ mod tests {
         assert!(parse_money("12a").is_err());
         assert!(parse_money("").is_err());
         assert!(parse_money("99999999999999999999").is_err());
+        // The largest amount taken, and just past it (an i64 would still hold both).
+        assert_eq!(
+            parse_money("10 000 000 000 000").unwrap(),
+            1_000_000_000_000_000
+        );
+        for s in [
+            "10 000 000 000 000.01",
+            "92233720368547758.07",
+            "-92233720368547758.07",
+        ] {
+            let e = parse_money(s).unwrap_err();
+            assert!(
+                e.contains("largest amount") && e.contains("10,000,000,000,000"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
@@ -528,14 +553,22 @@ mod tests {
         }
 
         #[test]
-        fn plain_money_round_trips(minor in (i64::MIN + 1)..=i64::MAX) {
+        fn plain_money_round_trips(minor in -crate::model::MAX_AMOUNT..=crate::model::MAX_AMOUNT) {
             prop_assert_eq!(parse_money(&money_plain(minor)), Ok(minor));
             prop_assert_eq!(parse_money(&format!(" {} ", money_plain(minor))), Ok(minor));
         }
 
         #[test]
+        fn money_above_the_limit_is_refused(minor in (crate::model::MAX_AMOUNT + 1)..=i64::MAX) {
+            for text in [money_plain(minor), money_plain(-minor)] {
+                let e = parse_money(&text).unwrap_err();
+                prop_assert!(e.contains("largest amount"), "{}: {}", text, e);
+            }
+        }
+
+        #[test]
         fn grouped_money_round_trips(
-            major in 0i64..=i64::MAX / 100 - 1,
+            major in 0i64..=crate::model::MAX_AMOUNT / 100 - 1,
             cents in 0i64..100,
             negative in any::<bool>(),
             lang in lang(),

@@ -8,6 +8,12 @@ use std::str::FromStr;
 
 /// Money in integer minor units (kopecks, cents).
 pub type Money = i64;
+
+/// The largest amount any entry path takes: 10 trillion in major units (10¹⁵ kopecks or
+/// cents). Far above any real deal, plan or invoice, and small enough that sums of
+/// thousands of them stay exact in an `i64` (the KPI sums also saturate rather than wrap,
+/// for rows written past this check with SQL).
+pub const MAX_AMOUNT: Money = 1_000_000_000_000_000;
 /// Unix seconds, UTC.
 pub type Timestamp = i64;
 

@@ -325,6 +325,54 @@ fn add_validates_like_the_forms_and_writes_nothing_on_error() {
 }
 
 #[test]
+fn amounts_that_would_overflow_a_total_are_refused_in_every_entry_path() {
+    // i64::MAX kopecks, once typed as a plan, once imported as a deal: either would make
+    // the company's target or revenue wrap round to a negative figure.
+    let (dir, db) = imported();
+    let tables = |db: &Path| -> Vec<u8> {
+        ["plans", "deals"]
+            .iter()
+            .flat_map(|k| sb(db).args(["export", k]).output().unwrap().stdout)
+            .collect()
+    };
+    let before = tables(&db);
+    let out = sb(&db)
+        .args([
+            "add",
+            "plan",
+            "--rep",
+            "Анна",
+            "--month",
+            "2026-12",
+            "--revenue",
+            "92233720368547758.07",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("salesboard: revenue: ") && err.contains("largest amount"),
+        "{err}"
+    );
+    let f = write(
+        dir.path(),
+        "huge.csv",
+        "id,rep,customer,campaign,amount,cost,units,score,kind,product,location,created_at,stage,closed_at,lost_reason,lost_from_stage\n\
+         9,Анна,,,92233720368547758.07,0,1,,new,,,2026-12-01 10:00,won,2026-12-02 10:00,,\n",
+    );
+    let out = sb(&db).args(["import", "deals"]).arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("largest amount"),
+        "{err}"
+    );
+    // Nothing was written.
+    assert_eq!(tables(&db), before);
+}
+
+#[test]
 fn init_and_check_and_bad_databases() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new.db");

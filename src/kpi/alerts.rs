@@ -219,7 +219,7 @@ pub(crate) fn gather(
             })
             .collect();
         if let Some(latest) = overdue.iter().map(|i| i.due_on).max() {
-            let sum: i64 = overdue.iter().map(|i| i.amount).sum();
+            let sum: i64 = overdue.iter().fold(0i64, |a, i| a.saturating_add(i.amount));
             push(
                 AlertKind::OverdueInvoices,
                 (input.start_of)(latest),

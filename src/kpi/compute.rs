@@ -449,10 +449,10 @@ impl<'a> Index<'a> {
         }
         let mut sum = Targets::default();
         let mut add = |t: Targets| {
-            sum.revenue += t.revenue;
-            sum.units += t.units;
-            sum.calls += t.calls;
-            sum.meetings += t.meetings;
+            sum.revenue = sum.revenue.saturating_add(t.revenue);
+            sum.units = sum.units.saturating_add(t.units);
+            sum.calls = sum.calls.saturating_add(t.calls);
+            sum.meetings = sum.meetings.saturating_add(t.meetings);
         };
         for r in self.team_reps.get(&team).into_iter().flatten() {
             if let Some(t) = self.rep_plans.get(&(*r, month)) {
@@ -480,10 +480,10 @@ impl<'a> Index<'a> {
                     let mut sum = Targets::default();
                     for t in self.data.teams.iter().filter(|t| t.parent_id.is_none()) {
                         let x = self.team_month(t.id, month, 0);
-                        sum.revenue += x.revenue;
-                        sum.units += x.units;
-                        sum.calls += x.calls;
-                        sum.meetings += x.meetings;
+                        sum.revenue = sum.revenue.saturating_add(x.revenue);
+                        sum.units = sum.units.saturating_add(x.units);
+                        sum.calls = sum.calls.saturating_add(x.calls);
+                        sum.meetings = sum.meetings.saturating_add(x.meetings);
                     }
                     sum
                 }
@@ -524,8 +524,8 @@ impl<'a> Index<'a> {
                 (&mut p.before, self.prev, f.stage_prev),
             ] {
                 if d.stage == Stage::Won && in_range(d.closed_at, b) {
-                    sums.revenue += d.amount;
-                    sums.units += d.units;
+                    sums.revenue = sums.revenue.saturating_add(d.amount);
+                    sums.units = sums.units.saturating_add(d.units);
                     sums.won += 1;
                 }
                 if in_range(path.qualified_at, b) {
@@ -533,19 +533,19 @@ impl<'a> Index<'a> {
                 }
                 if stage.is_some_and(|st| st.rank().unwrap_or(0) >= 1) {
                     sums.open_opportunities += 1;
-                    sums.pipeline_value += d.amount;
+                    sums.pipeline_value = sums.pipeline_value.saturating_add(d.amount);
                 }
             }
             // Won deals in the period: margin, kinds, cycle, repeat customers, daily revenue.
             if f.won_now {
-                p.cost += d.cost;
+                p.cost = p.cost.saturating_add(d.cost);
                 match d.kind {
                     DealKind::Upsell => {
-                        p.upsell_revenue += d.amount;
+                        p.upsell_revenue = p.upsell_revenue.saturating_add(d.amount);
                         p.upsell_deals += 1;
                     }
                     DealKind::CrossSell => {
-                        p.cross_sell_revenue += d.amount;
+                        p.cross_sell_revenue = p.cross_sell_revenue.saturating_add(d.amount);
                         p.cross_sell_deals += 1;
                     }
                     _ => {}
@@ -554,10 +554,10 @@ impl<'a> Index<'a> {
                     p.cycle_days.push((closed - d.created_at) as f64 / 86_400.0);
                 }
                 if let Some(slot) = f.won_day.and_then(|i| p.daily.get_mut(i)) {
-                    *slot += d.amount;
+                    *slot = slot.saturating_add(d.amount);
                 }
                 if f.repeat_customer {
-                    p.repeat_revenue += d.amount;
+                    p.repeat_revenue = p.repeat_revenue.saturating_add(d.amount);
                 }
             }
             // #9: qualified deals closed in the period.
@@ -597,19 +597,19 @@ impl<'a> Index<'a> {
                 if stage.rank().unwrap_or(0) >= 1 {
                     let b = &mut p.by_score[usize::from(d.score.unwrap_or(0).min(5))];
                     b.0 += 1;
-                    b.1 += d.amount;
+                    b.1 = b.1.saturating_add(d.amount);
                 }
             }
         }
         for a in self.days_by_rep.get(&rep).into_iter().flatten() {
             if period.contains(a.day) {
-                p.now.calls += a.calls;
-                p.now.meetings += a.meetings;
-                p.with_customer += a.with_customer;
+                p.now.calls = p.now.calls.saturating_add(a.calls);
+                p.now.meetings = p.now.meetings.saturating_add(a.meetings);
+                p.with_customer = p.with_customer.saturating_add(a.with_customer);
             }
             if self.prev_period.contains(a.day) {
-                p.before.calls += a.calls;
-                p.before.meetings += a.meetings;
+                p.before.calls = p.before.calls.saturating_add(a.calls);
+                p.before.meetings = p.before.meetings.saturating_add(a.meetings);
             }
         }
 
@@ -659,9 +659,9 @@ impl<'a> Index<'a> {
             if i.issued_on > as_of || i.paid_on.is_some_and(|p| p <= as_of) {
                 continue;
             }
-            p.outstanding += i.amount;
+            p.outstanding = p.outstanding.saturating_add(i.amount);
             if i.due_on < as_of {
-                p.overdue += i.amount;
+                p.overdue = p.overdue.saturating_add(i.amount);
                 p.overdue_invoices += 1;
                 p.max_days_overdue = p.max_days_overdue.max((as_of - i.due_on).num_days());
             }
@@ -811,7 +811,7 @@ impl<'a> Index<'a> {
         k.profit = now.revenue - p.cost;
         k.margin = ratio(k.profit as f64, now.revenue as f64);
         k.upsell_cross_sell_share = ratio(
-            (k.upsell_revenue + k.cross_sell_revenue) as f64,
+            k.upsell_revenue as f64 + k.cross_sell_revenue as f64,
             now.revenue as f64,
         );
 
@@ -846,7 +846,7 @@ impl<'a> Index<'a> {
             .collect();
         k.funnel = funnel;
 
-        let forecast = now.revenue + money(p.forecast_open);
+        let forecast = now.revenue.saturating_add(money(p.forecast_open));
         k.pipeline = Pipeline {
             open_opportunities: Compared {
                 now: now.open_opportunities,
@@ -1070,61 +1070,63 @@ impl Part {
     fn add(&mut self, o: &Part) {
         self.now.add(&o.now);
         self.before.add(&o.before);
-        self.cost += o.cost;
-        self.upsell_revenue += o.upsell_revenue;
-        self.upsell_deals += o.upsell_deals;
-        self.cross_sell_revenue += o.cross_sell_revenue;
-        self.cross_sell_deals += o.cross_sell_deals;
+        self.cost = self.cost.saturating_add(o.cost);
+        self.upsell_revenue = self.upsell_revenue.saturating_add(o.upsell_revenue);
+        self.upsell_deals = self.upsell_deals.saturating_add(o.upsell_deals);
+        self.cross_sell_revenue = self.cross_sell_revenue.saturating_add(o.cross_sell_revenue);
+        self.cross_sell_deals = self.cross_sell_deals.saturating_add(o.cross_sell_deals);
         self.cycle_days.extend_from_slice(&o.cycle_days);
         if self.daily.len() < o.daily.len() {
             self.daily.resize(o.daily.len(), 0);
         }
         for (a, b) in self.daily.iter_mut().zip(&o.daily) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
-        self.repeat_revenue += o.repeat_revenue;
-        self.leads += o.leads;
-        self.qualified += o.qualified;
-        self.cohort_won += o.cohort_won;
-        self.closed_won += o.closed_won;
-        self.closed_lost += o.closed_lost;
+        self.repeat_revenue = self.repeat_revenue.saturating_add(o.repeat_revenue);
+        self.leads = self.leads.saturating_add(o.leads);
+        self.qualified = self.qualified.saturating_add(o.qualified);
+        self.cohort_won = self.cohort_won.saturating_add(o.cohort_won);
+        self.closed_won = self.closed_won.saturating_add(o.closed_won);
+        self.closed_lost = self.closed_lost.saturating_add(o.closed_lost);
         for (a, b) in self.reached.iter_mut().zip(o.reached) {
-            *a += b;
+            *a = a.saturating_add(b);
         }
         for (a, b) in self.stage_days.iter_mut().zip(&o.stage_days) {
             a.extend_from_slice(b);
         }
         self.forecast_open += o.forecast_open;
         for (a, b) in self.by_score.iter_mut().zip(o.by_score) {
-            a.0 += b.0;
-            a.1 += b.1;
+            a.0 = a.0.saturating_add(b.0);
+            a.1 = a.1.saturating_add(b.1);
         }
-        self.inquiries += o.inquiries;
-        self.unanswered += o.unanswered;
-        self.over_sla += o.over_sla;
+        self.inquiries = self.inquiries.saturating_add(o.inquiries);
+        self.unanswered = self.unanswered.saturating_add(o.unanswered);
+        self.over_sla = self.over_sla.saturating_add(o.over_sla);
         self.minutes.extend_from_slice(&o.minutes);
-        self.with_customer += o.with_customer;
-        self.engaged_active += o.engaged_active;
-        self.not_contacted += o.not_contacted;
+        self.with_customer = self.with_customer.saturating_add(o.with_customer);
+        self.engaged_active = self.engaged_active.saturating_add(o.engaged_active);
+        self.not_contacted = self.not_contacted.saturating_add(o.not_contacted);
         let (c, x) = (&mut self.customers, &o.customers);
-        c.active += x.active;
-        c.active_at_start += x.active_at_start;
-        c.new.now += x.new.now;
-        c.new.prev += x.new.prev;
-        c.churned += x.churned;
-        c.sold += x.sold;
-        c.churned_after_sale += x.churned_after_sale;
-        c.repeat_customers += x.repeat_customers;
+        c.active = c.active.saturating_add(x.active);
+        c.active_at_start = c.active_at_start.saturating_add(x.active_at_start);
+        c.new.now = c.new.now.saturating_add(x.new.now);
+        c.new.prev = c.new.prev.saturating_add(x.new.prev);
+        c.churned = c.churned.saturating_add(x.churned);
+        c.sold = c.sold.saturating_add(x.sold);
+        c.churned_after_sale = c.churned_after_sale.saturating_add(x.churned_after_sale);
+        c.repeat_customers = c.repeat_customers.saturating_add(x.repeat_customers);
         self.allocated += o.allocated;
-        self.outstanding += o.outstanding;
-        self.overdue += o.overdue;
-        self.overdue_invoices += o.overdue_invoices;
+        self.outstanding = self.outstanding.saturating_add(o.outstanding);
+        self.overdue = self.overdue.saturating_add(o.overdue);
+        self.overdue_invoices = self.overdue_invoices.saturating_add(o.overdue_invoices);
         self.max_days_overdue = self.max_days_overdue.max(o.max_days_overdue);
         self.latest.extend_from_slice(&o.latest);
         self.previous.extend_from_slice(&o.previous);
         self.tests.extend_from_slice(&o.tests);
-        self.burnout_risk += o.burnout_risk;
-        self.knowledge_below_min += o.knowledge_below_min;
+        self.burnout_risk = self.burnout_risk.saturating_add(o.burnout_risk);
+        self.knowledge_below_min = self
+            .knowledge_below_min
+            .saturating_add(o.knowledge_below_min);
         for (from, to) in [
             (&o.sat_months, &mut self.sat_months),
             (&o.test_months, &mut self.test_months),
@@ -1132,7 +1134,7 @@ impl Part {
             for (k, (sum, n)) in from {
                 let e = to.entry(*k).or_default();
                 e.0 += sum;
-                e.1 += n;
+                e.1 = e.1.saturating_add(*n);
             }
         }
     }
@@ -1153,14 +1155,14 @@ struct Sums {
 
 impl Sums {
     fn add(&mut self, o: &Sums) {
-        self.revenue += o.revenue;
-        self.units += o.units;
-        self.won += o.won;
-        self.calls += o.calls;
-        self.meetings += o.meetings;
-        self.new_opportunities += o.new_opportunities;
-        self.open_opportunities += o.open_opportunities;
-        self.pipeline_value += o.pipeline_value;
+        self.revenue = self.revenue.saturating_add(o.revenue);
+        self.units = self.units.saturating_add(o.units);
+        self.won = self.won.saturating_add(o.won);
+        self.calls = self.calls.saturating_add(o.calls);
+        self.meetings = self.meetings.saturating_add(o.meetings);
+        self.new_opportunities = self.new_opportunities.saturating_add(o.new_opportunities);
+        self.open_opportunities = self.open_opportunities.saturating_add(o.open_opportunities);
+        self.pipeline_value = self.pipeline_value.saturating_add(o.pipeline_value);
     }
 }
 
@@ -1466,12 +1468,12 @@ fn breakdowns<'d>(
             )
         });
         if now {
-            e.0.revenue.now += d.amount;
+            e.0.revenue.now = e.0.revenue.now.saturating_add(d.amount);
             e.0.won_deals += 1;
-            e.0.units += d.units;
+            e.0.units = e.0.units.saturating_add(d.units);
         } else {
-            e.0.revenue.prev += d.amount;
-            e.1 += d.units;
+            e.0.revenue.prev = e.0.revenue.prev.saturating_add(d.amount);
+            e.1 = e.1.saturating_add(d.units);
         }
     }
     let mut out: Vec<Breakdown> = m
@@ -1490,7 +1492,7 @@ fn breakdowns<'d>(
                     .iter()
                     .filter(|r| by_id.get(r).is_some_and(|x| x.region == b.name))
                     .map(|r| ix.targets(Scope::Rep(*r)).revenue)
-                    .sum();
+                    .fold(0, Money::saturating_add);
                 b.target = Some(target);
                 b.attainment = ratio(b.revenue.now as f64, target as f64);
             }
@@ -1511,8 +1513,8 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId], company: bool) -> Vec<CampaignKpis>
             && let Some(c) = d.campaign_id
         {
             let e = rev.entry(c).or_default();
-            e.0 += d.amount;
-            e.1 += d.cost;
+            e.0 = e.0.saturating_add(d.amount);
+            e.1 = e.1.saturating_add(d.cost);
             e.2 += 1;
         }
     }

@@ -1002,3 +1002,39 @@ fn pipeline_of_a_history_that_starts_mid_funnel() {
     assert!(close(p.new_per_day.now, 0.0));
     assert!(close(p.new_per_day.prev, 1.0 / 31.0));
 }
+
+#[test]
+fn huge_amounts_written_with_sql_saturate_instead_of_wrapping() {
+    // Entry paths refuse amounts above MAX_AMOUNT, but an integration writing SQL can store
+    // anything up to i64::MAX: no total may wrap round to a negative figure (or panic).
+    use Stage::*;
+    let mut data = fixture();
+    for i in 0..3 {
+        let mut x = deal(
+            500 + i,
+            10,
+            i64::MAX,
+            0,
+            i64::MAX,
+            "2026-11-02",
+            Won,
+            Some("2026-11-10"),
+        );
+        x.customer_id = Some(1);
+        data.deals.push(x);
+    }
+    data.plans.push(Plan {
+        owner_id: 20,
+        month: d("2026-11-01"),
+        targets: targets(i64::MAX, i64::MAX, 0, 0),
+    });
+    let r = compute(&data, &november(), Scope::Company).unwrap();
+    for k in [&r.total, anna(&r)] {
+        assert_eq!(k.revenue.now, i64::MAX);
+        assert_eq!(k.units.now, i64::MAX);
+        assert!(k.pipeline.forecast >= 0 && k.daily_revenue.iter().all(|v| *v >= 0));
+    }
+    assert!(r.total.targets.revenue > 0);
+    assert!(r.teams.iter().all(|t| t.kpis.revenue.now >= 0));
+    assert!(r.locations.iter().all(|l| l.revenue.now >= 0));
+}

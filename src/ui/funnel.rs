@@ -446,7 +446,7 @@ fn draw_scores_column(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucke
     let t = c.theme;
     let width = area.width as usize;
     let max = by_score.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let total: i64 = by_score.iter().map(|b| b.value).sum();
+    let total: i64 = by_score.iter().fold(0i64, |a, b| a.saturating_add(b.value));
     let deals_w = by_score
         .iter()
         .map(|b| b.deals.to_string().len())

@@ -391,7 +391,7 @@ fn draw_chart(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
         .map(|r| (r.as_of - p.start).num_days())
         .unwrap_or(days as i64 - 1);
     for (i, v) in k.daily_revenue.iter().enumerate() {
-        sum += v;
+        sum = sum.saturating_add(*v);
         if i as i64 <= today_idx {
             actual.push((i as f64, sum as f64 / 100.0));
         }
