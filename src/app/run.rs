@@ -36,6 +36,44 @@ fn leave_now(code: i32, cleanup: &Option<PathBuf>) -> ! {
     std::process::exit(code)
 }
 
+/// A half-filled form as it would be saved, kept where the signal watchdog can reach it
+/// while the main loop is stuck.
+type DraftMirror = std::sync::Arc<std::sync::Mutex<Option<super::form::Draft>>>;
+
+/// How long SIGTERM or SIGHUP waits for the main loop before the watchdog leaves for it.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Starts the thread that makes SIGTERM and SIGHUP work even when the main loop cannot
+/// run: a frozen SSH link stalls the terminal, and writing a frame to it blocks the main
+/// thread (and with it the loop that handles signals) for as long as the link is frozen.
+/// The main loop handles both signals itself when it can; if the process is still alive
+/// [`GRACE`] after one arrives, this thread saves the draft, restores what can be restored
+/// without waiting, and exits with 128 + the signal.
+fn start_watchdog(
+    db: PathBuf,
+    cleanup: Option<PathBuf>,
+    mirror: DraftMirror,
+) -> Result<(), String> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]).map_err(|e| e.to_string())?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                std::thread::sleep(GRACE);
+                let draft = mirror.lock().ok().and_then(|m| m.clone());
+                if let Some(d) = draft {
+                    let _ = super::drafts::save(&db, &d);
+                }
+                crate::crash::restore_terminal_gently();
+                leave_now(128 + sig, &cleanup);
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -123,6 +161,8 @@ async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result
     let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mirror = DraftMirror::default();
+    start_watchdog(opts.path.clone(), opts.cleanup.clone(), mirror.clone())?;
 
     let db_name = opts
         .path
@@ -207,6 +247,14 @@ async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result
         r.tick().await; // the first tick fires at once
     }
     let result = loop {
+        // What a signal would save if the next draw got stuck on a stalled terminal.
+        if let Ok(mut m) = mirror.lock() {
+            *m = app
+                .form
+                .as_ref()
+                .filter(|f| f.form.is_dirty())
+                .map(|f| f.form.draft());
+        }
         if dirty {
             if terminal.draw(|f| ui::draw(f, &app)).is_err() {
                 // Writing to the terminal failed: it is gone (a dropped link without a
