@@ -837,3 +837,69 @@ fn the_board_on_a_read_only_file_or_directory_is_read_only_and_says_why() {
         }
     }
 }
+
+#[test]
+fn an_export_that_fails_half_way_leaves_no_partial_file() {
+    // A leaf page in the middle of the activity table is damaged: the export reads rows up
+    // to it, then fails. The file named by -o is never left half written: absent when it
+    // was absent, as it was when it existed.
+    let w = Work::new();
+    let d = w.sub("d", 0o777, true);
+    let mut bytes = example(false).to_vec();
+    let page = {
+        let dir = tempfile::tempdir().unwrap();
+        let x = dir.path().join("x.db");
+        std::fs::write(&x, &bytes).unwrap();
+        let conn = rusqlite::Connection::open(&x).unwrap();
+        let leaves: Vec<i64> = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'activity' AND pagetype = 'leaf' ORDER BY path")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(leaves.len() > 10, "{leaves:?}");
+        leaves[leaves.len() / 2]
+    };
+    scribble(&mut bytes, (page as usize - 1) * 4096, 4096);
+    let db = place(&d, &bytes, 0o644, true);
+    let out = d.join("activities.csv");
+    for existed in [false, true] {
+        if existed {
+            std::fs::write(&out, b"the previous export\n").unwrap();
+            give(&out);
+        }
+        let o = w.run(&db, &["export", "activities", "-o", out.to_str().unwrap()]);
+        refused(
+            &o,
+            &db,
+            &["is damaged"],
+            &format!("export (file existed: {existed})"),
+        );
+        if existed {
+            assert_eq!(std::fs::read(&out).unwrap(), b"the previous export\n");
+        } else {
+            assert!(
+                !out.exists(),
+                "a partial export was left at {}",
+                out.display()
+            );
+        }
+        let stray: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".part") || n.starts_with(".activities"))
+            .collect();
+        assert!(stray.is_empty(), "temporary files left: {stray:?}");
+    }
+    // The same export from a sound file writes the whole table.
+    let good = d.join("good.db");
+    std::fs::write(&good, example(false)).unwrap();
+    give(&good);
+    let o = w.run(
+        &good,
+        &["export", "activities", "-o", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(std::fs::read_to_string(&out).unwrap().lines().count() > 1000);
+}
