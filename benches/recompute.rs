@@ -28,6 +28,7 @@ fn board(c: &mut Criterion) {
     let req = Request {
         seq: 1,
         period,
+        open_latest: false,
         team: None,
     };
     let mut cache = None;

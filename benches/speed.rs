@@ -90,6 +90,7 @@ fn main() {
     let req = |team| Request {
         seq: 1,
         period,
+        open_latest: false,
         team,
     };
     let rounds: usize = std::env::var("SALESBOARD_BENCH_ROUNDS")

@@ -516,7 +516,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Report(a) => {
             let s = open_to_read(&path)?;
             let period = report_period(&a, today)?;
-            let chosen = engine::choose_period(&s, period)?;
+            // Without --at (or --from/--to), the latest period with data stands in for a
+            // current one that has none yet, and the note says so; with them, the period
+            // asked for is shown as it is.
+            let open_latest = a.at.is_none() && a.from.is_none();
+            let chosen = engine::choose_period(&s, period, today, open_latest)?;
             let r = engine::build(
                 &s,
                 chosen.period,
@@ -524,7 +528,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 a.team.as_deref(),
                 a.rep.as_deref(),
             )?;
-            let note = chosen.fallback.as_deref();
+            let note_in = |lang| {
+                chosen
+                    .note
+                    .and_then(|n| n.text(&chosen.period, lang, engine::Switch::Cli))
+            };
+            let note_text = note_in(lang);
+            let note = note_text.as_deref();
             if let Some(n) = note
                 && a.format != Format::Table
                 && a.format != Format::Markdown
@@ -543,7 +553,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         format_version: 1,
                         database: path.display().to_string(),
                         generated_at: chrono::Local::now().to_rfc3339(),
-                        fallback: chosen.fallback.clone(),
+                        fallback: note_in(crate::format::Lang::En),
+                        period_note: chosen.note,
                         report: &r,
                     };
                     let mut j = serde_json::to_string_pretty(&doc).map_err(|e| Failure {

@@ -1,42 +1,130 @@
 //! The one path from the store to figures, shared by `report` and the board: pick the
 //! period (falling back to the latest one with data), read the dataset, compute.
 
+use crate::format::Lang;
 use crate::kpi::{self, Ctx, Report, Scope};
 use crate::period::{Period, PeriodKind};
 use crate::store::{DataWindow, Result, Store, StoreError};
 use chrono::NaiveDate;
 
-/// The period to show and, when it differs from the one asked for, why.
-pub struct Chosen {
-    pub period: Period,
-    pub fallback: Option<String>,
+/// Where the period on show stands beside the current one (the period of the same kind
+/// that holds today): whether the current one has sales or activity yet, and the latest
+/// period that has. The board and `report` word it the same way ([`PeriodNote::text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PeriodNote {
+    pub current: Period,
+    /// The current period has a won deal or a call or meeting.
+    pub current_has_data: bool,
+    /// The latest period of the kind with a won deal or a call or meeting.
+    pub latest: Option<Period>,
 }
 
-/// Keeps `period` when it has data; otherwise moves to the period of the same kind that
-/// holds the latest data, and says so. Explicit ranges are never moved.
-pub fn choose_period(store: &Store, period: Period) -> Result<Chosen> {
-    if period.kind == PeriodKind::Range || store.has_data_in(&period)? {
-        return Ok(Chosen {
-            period,
-            fallback: None,
-        });
-    }
-    match store.latest_data_day()? {
-        Some(day) if day < period.start => {
-            let p = Period::containing(period.kind, day);
-            Ok(Chosen {
-                fallback: Some(format!(
-                    "no sales or activity in {period}; showing {p}, the latest {} with data",
-                    p.kind.as_str()
-                )),
-                period: p,
-            })
+/// How the reader switches between the current period and the latest one with data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// A key on the board.
+    Key(char),
+    /// `report`'s options.
+    Cli,
+}
+
+impl PeriodNote {
+    /// Reads the note for periods of `kind` as of `today` (none for explicit ranges).
+    pub fn read(store: &Store, kind: PeriodKind, today: NaiveDate) -> Result<Option<PeriodNote>> {
+        if kind == PeriodKind::Range {
+            return Ok(None);
         }
-        _ => Ok(Chosen {
-            period,
-            fallback: None,
-        }),
+        let current = Period::containing(kind, today);
+        Ok(Some(PeriodNote {
+            current,
+            current_has_data: store.has_data_in(&current)?,
+            latest: store
+                .latest_data_day()?
+                .map(|d| Period::containing(kind, d.min(today))),
+        }))
     }
+
+    /// One line for under the header (or above a report) when `shown` needs it: the board
+    /// sits on the latest period with data because the current one has none yet, or on an
+    /// empty current period while an earlier one has figures. `None` otherwise.
+    pub fn text(&self, shown: &Period, lang: Lang, switch: Switch) -> Option<String> {
+        let latest = self.latest?;
+        let current = self.current;
+        if self.current_has_data || latest == current || shown.kind != current.kind {
+            return None;
+        }
+        let head = capitalized(&current.name(lang));
+        let (cur, last) = (current.name(lang), latest.name(lang));
+        if *shown == latest {
+            let how = match (switch, lang) {
+                (Switch::Key(k), _) => format!(" · {k}: {cur}"),
+                (Switch::Cli, Lang::En) => format!(" (--at {} shows it)", current.start),
+                (Switch::Cli, Lang::Ru) => format!(" (--at {} покажет его)", current.start),
+            };
+            Some(match lang {
+                Lang::En => format!(
+                    "{head} — no sales or activity yet; showing {last}, the latest with data{how}"
+                ),
+                Lang::Ru => format!(
+                    "{head} — продаж и активности пока нет; показан {last}, последний период с данными{how}"
+                ),
+            })
+        } else if *shown == current {
+            Some(match (switch, lang) {
+                (Switch::Key(k), Lang::En) => {
+                    format!("{head} — no sales or activity yet · {k}: {last}, the latest with data")
+                }
+                (Switch::Key(k), Lang::Ru) => format!(
+                    "{head} — продаж и активности пока нет · {k}: {last}, последний период с данными"
+                ),
+                (Switch::Cli, Lang::En) => format!(
+                    "{head} — no sales or activity yet (without --at, report shows {last}, the latest with data)"
+                ),
+                (Switch::Cli, Lang::Ru) => format!(
+                    "{head} — продаж и активности пока нет (без --at report покажет {last}, последний период с данными)"
+                ),
+            })
+        } else {
+            None
+        }
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The period to show, and the note about it.
+pub struct Chosen {
+    pub period: Period,
+    pub note: Option<PeriodNote>,
+}
+
+/// The period to show for `asked`. With `open_latest` (how the board opens, and `report`
+/// without `--at`), a period with no sales or activity yet gives way to the latest period
+/// of the same kind that has some; otherwise `asked` is shown as it is (empty or not).
+/// Explicit ranges are never moved.
+pub fn choose_period(
+    store: &Store,
+    asked: Period,
+    today: NaiveDate,
+    open_latest: bool,
+) -> Result<Chosen> {
+    let note = PeriodNote::read(store, asked.kind, today)?;
+    let period = if open_latest && asked.kind != PeriodKind::Range && !store.has_data_in(&asked)? {
+        store
+            .latest_data_day()?
+            .filter(|d| *d < asked.start)
+            .map(|d| Period::containing(asked.kind, d))
+            .unwrap_or(asked)
+    } else {
+        asked
+    };
+    Ok(Chosen { period, note })
 }
 
 /// Finds the scope by team or rep name (exact, any case, a unique part of the name, or `#id`).

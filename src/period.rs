@@ -196,6 +196,73 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The period as people say it: `November 2026`, `Q4 2026`, `week 48 (23.11–29.11)`,
+    /// `20.11.2026`; in Russian `ноябрь 2026`, `К4 2026`, `неделя 48 (…)`.
+    pub fn name(&self, lang: crate::format::Lang) -> String {
+        match self.kind {
+            PeriodKind::Month => format!(
+                "{} {}",
+                month_name(self.start.month(), lang),
+                self.start.year()
+            ),
+            PeriodKind::Quarter => format!(
+                "{}{} {}",
+                lang.t("Q", "К"),
+                self.start.month0() / 3 + 1,
+                self.start.year()
+            ),
+            PeriodKind::Week => format!(
+                "{} {} ({}–{})",
+                lang.t("week", "неделя"),
+                self.start.format("%V"),
+                self.start.format("%d.%m"),
+                self.last_day().format("%d.%m")
+            ),
+            PeriodKind::Day => self.start.format("%d.%m.%Y").to_string(),
+            PeriodKind::Range => format!(
+                "{}–{}",
+                self.start.format("%d.%m.%Y"),
+                self.last_day().format("%d.%m.%Y")
+            ),
+        }
+    }
+}
+
+/// A month's name: `November` / `ноябрь` (1 = January).
+pub fn month_name(m: u32, lang: crate::format::Lang) -> &'static str {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const RU: [&str; 12] = [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ];
+    let i = (m.clamp(1, 12) - 1) as usize;
+    lang.t(EN[i], RU[i])
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.label())

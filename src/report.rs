@@ -23,8 +23,13 @@ pub struct Document<'a> {
     pub format_version: u32,
     pub database: String,
     pub generated_at: String,
-    /// Set when the requested period had no data and an earlier one is shown instead.
+    /// Set when the period shown needs a word beside the current one: the current period
+    /// has no sales or activity yet and the latest one with data is shown instead, or it is
+    /// the one shown and is still empty (English).
     pub fallback: Option<String>,
+    /// The current period of the report's kind, whether it has data yet, and the latest
+    /// period with data (null for --from/--to ranges).
+    pub period_note: Option<crate::engine::PeriodNote>,
     #[serde(flatten)]
     pub report: &'a Report,
 }

@@ -218,22 +218,67 @@ fn team_and_rep_scopes_and_every_format() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no team called 'Запад'"));
 }
 
+/// The first day of this month.
+fn this_month() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    chrono::Local::now().date_naive().with_day(1).unwrap()
+}
+
 #[test]
-fn an_empty_period_falls_back_to_the_latest_one_with_data() {
+fn without_at_report_shows_the_latest_period_with_data_and_says_so() {
+    // The imported data ends in October 2026; this month has none yet.
     let (_dir, db) = imported();
+    let out = sb(&db).args(["report"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let month = this_month();
+    let current =
+        salesboard::period::Period::containing(salesboard::period::PeriodKind::Month, month)
+            .name(salesboard::format::Lang::En);
+    let expected = format!(
+        "Note: {current} — no sales or activity yet; showing October 2026, the latest with data (--at {month} shows it)"
+    );
+    assert!(text.contains(&expected), "{expected}\n{text}");
+    assert!(text.contains("Sales KPIs — company — 2026-10"), "{text}");
     let out = sb(&db)
-        .args(["report", "--at", "2026-11-20"])
+        .args(["report", "--format", "json"])
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("showing 2026-10"), "{text}");
-    let r = report_json(&db, &["--at", "2026-11-20"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["period"]["start"], "2026-10-01");
     assert!(
         r["fallback"]
             .as_str()
             .unwrap()
-            .contains("no sales or activity in 2026-11")
+            .contains("no sales or activity yet")
+    );
+    assert_eq!(r["period_note"]["current_has_data"], false);
+    assert_eq!(r["period_note"]["latest"]["start"], "2026-10-01");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        format!(
+            "salesboard: note: {}",
+            expected.trim_start_matches("Note: ")
+        )
+    );
+    // With --at, the period asked for is shown as it is, empty or not.
+    let r = report_json(&db, &["--at", "2026-11-20"]);
+    assert_eq!(r["period"]["start"], "2026-11-01");
+    assert_eq!(r["fallback"], Value::Null);
+    let out = sb(&db)
+        .args(["report", "--at", &month.to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("no sales or activity yet (without --at, report shows October 2026"),
+        "{text}"
+    );
+    // In Russian.
+    let out = sb(&db).args(["report", "--lang", "ru"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("продаж и активности пока нет; показан октябрь 2026"),
+        "{text}"
     );
 }
 

@@ -631,3 +631,114 @@ fn a_storm_of_resizes_leaves_the_board_alive_and_drawn_at_the_last_size() {
     );
     assert!(!alive(), "the board is still running after q");
 }
+
+/// A seeded database whose data ends on the last day of last month (the first morning of
+/// a month, whenever the test runs).
+fn seeded_until_last_month(dir: &Path) -> PathBuf {
+    use chrono::Datelike;
+    let first = chrono::Local::now().date_naive().with_day(1).unwrap();
+    let until = first - chrono::Duration::days(1);
+    let db = dir.join("kpi.db");
+    let out = Command::new(bin())
+        .env("SALESBOARD_CONFIG", "/nonexistent")
+        .args(["--db"])
+        .arg(&db)
+        .args([
+            "seed", "--reps", "6", "--teams", "2", "--months", "3", "--until",
+        ])
+        .arg(until.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// The screen below the tab line and above the footer: the figures of the pane (blank
+/// lines left out: a notice under the header takes a line from the list).
+fn pane_body(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let tabs = lines
+        .iter()
+        .position(|l| l.contains("1:"))
+        .expect("the tab line");
+    lines[tabs + 1..lines.len().saturating_sub(1)]
+        .iter()
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn on_the_first_morning_of_a_month_the_header_and_every_figure_agree() {
+    if !tmux_available() {
+        return;
+    }
+    use salesboard::format::Lang;
+    use salesboard::period::{Period, PeriodKind};
+    let today = chrono::Local::now().date_naive();
+    let current = Period::containing(PeriodKind::Month, today);
+    let last = current.prev();
+    for (lang, env) in [(Lang::En, "LANG=C.UTF-8"), (Lang::Ru, "LANG=ru_RU.UTF-8")] {
+        let work = tempfile::tempdir().unwrap();
+        let db = seeded_until_last_month(work.path());
+        let name = a_rep(&db);
+        let pidfile = work.path().join("pid");
+        let t = Tmux::start(80, 24, &board_command_env(&db, &pidfile, env));
+        let first = t.wait_for(10, "the first figures", |s| {
+            s.contains("Σ")
+                && s.lines()
+                    .next()
+                    .is_some_and(|h| h.contains(&last.name(lang)))
+        });
+        // The board opened on last month, and says why.
+        let why = match lang {
+            Lang::En => "no sales or activity yet; showing",
+            Lang::Ru => "продаж и активности пока нет; показан",
+        };
+        assert!(first.contains(why), "{lang:?}:\n{first}");
+        let before = pane_body(&first);
+
+        // Someone logs today's first call from another process.
+        let out = Command::new(bin())
+            .env("SALESBOARD_CONFIG", "/nonexistent")
+            .arg("--db")
+            .arg(&db)
+            .args(["add", "call", "--rep", &name, "--duration", "5"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The board refreshes (the notice about an empty month goes)…
+        let after = t.wait_for(5, "the refresh after the call", |s| !s.contains(why));
+        // …but the header still names last month, and every figure under it is last
+        // month's, as before the call.
+        let header = after.lines().next().unwrap();
+        assert!(header.contains(&last.name(lang)), "{lang:?}: {header}");
+        assert!(!header.contains(&current.name(lang)), "{lang:?}: {header}");
+        assert_eq!(pane_body(&after), before, "{lang:?}: the figures changed");
+
+        // c: this month, as it is, with today's call on the Activity pane.
+        t.keys(&["c"]);
+        let now = t.wait_for(5, "this month", |s| {
+            s.lines()
+                .next()
+                .is_some_and(|h| h.contains(&current.name(lang)))
+        });
+        assert!(!now.contains(why), "{lang:?}:\n{now}");
+        t.keys(&["4"]);
+        t.wait_for(5, "today's call in this month's figures", |s| {
+            s.contains(&name)
+                && s.lines()
+                    .next()
+                    .is_some_and(|h| h.contains(&current.name(lang)))
+        });
+        t.keys(&["q"]);
+    }
+}

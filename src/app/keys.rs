@@ -160,6 +160,15 @@ pub const BINDINGS: &[Binding] = &[
         footer: false,
     },
     Binding {
+        keys: &[(Char('c'), NONE)],
+        label: "c",
+        action: Action::CurrentOrLatest,
+        contexts: B,
+        en: "current period / latest with data",
+        ru: "текущий период / последний с данными",
+        footer: false,
+    },
+    Binding {
         keys: &[(Char('p'), NONE)],
         label: "p",
         action: Action::CyclePeriodKind,

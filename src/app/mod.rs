@@ -71,6 +71,8 @@ pub enum Action {
     PrevPane,
     PrevPeriod,
     NextPeriod,
+    /// To the current period, or from an empty current period to the latest with data.
+    CurrentOrLatest,
     CyclePeriodKind,
     OpenTeamPicker,
     ToggleRows,
@@ -172,8 +174,9 @@ pub struct Snapshot {
     pub recent: Vec<EntryLine>,
     /// Every customer (id, name), for the forms' pickers.
     pub customers: Arc<Vec<(crate::model::CustomerId, String)>>,
-    /// Set when the requested period had no data and another is shown.
-    pub fallback: Option<String>,
+    /// Where the period on show stands beside the current one (for the notice under the
+    /// header and the `c` key); none for explicit ranges.
+    pub note: Option<crate::engine::PeriodNote>,
     /// When these figures were computed.
     pub computed_at: Timestamp,
     /// What the user running the board may see and do (the access list).
@@ -187,6 +190,9 @@ pub struct Snapshot {
 pub struct Request {
     pub seq: u64,
     pub period: Period,
+    /// When `period` has no sales or activity, show the latest period of its kind that
+    /// has (how the board opens, and the `c` key's way back to figures).
+    pub open_latest: bool,
     pub team: Option<TeamId>,
 }
 
@@ -226,7 +232,12 @@ pub struct App {
     pub db_name: String,
     pub read_only: bool,
     pub pane: Pane,
+    /// The period asked for; the figures on show may be for an earlier one until the
+    /// answer arrives (see [`App::shown_period`]).
     pub period: Period,
+    /// Ask for the latest period with data when `period` has none (set when the board
+    /// opens; cleared once the poller has settled the period).
+    pub open_latest: bool,
     pub team: Option<TeamId>,
     pub snapshot: Option<Arc<Snapshot>>,
     /// The last error from the poller (shown in the header until the next snapshot).
@@ -270,6 +281,7 @@ impl App {
             read_only,
             pane: Pane::Plan,
             period: Period::containing(PeriodKind::Month, today),
+            open_latest: true,
             team: None,
             snapshot: None,
             error: None,
@@ -468,8 +480,51 @@ impl App {
         Request {
             seq: self.seq,
             period: self.period,
+            open_latest: self.open_latest,
             team: self.team,
         }
+    }
+
+    /// The period whose figures are on screen (the one asked for before any arrive). The
+    /// header names this one, so it always agrees with the figures under it.
+    pub fn shown_period(&self) -> Period {
+        self.report().map(|r| r.period).unwrap_or(self.period)
+    }
+
+    /// Whether figures for the period last asked for are still on their way.
+    pub fn loading_period(&self) -> bool {
+        self.snapshot.as_ref().is_some_and(|s| s.seq != self.seq)
+    }
+
+    /// The `c` key: from any period to the current one; from an empty current period to
+    /// the latest one with data. Returns whether new figures are needed.
+    fn current_or_latest(&mut self) -> bool {
+        let shown = self.shown_period();
+        let today = self.today();
+        let current = Period::containing(
+            if shown.kind == PeriodKind::Range {
+                PeriodKind::Month
+            } else {
+                shown.kind
+            },
+            today,
+        );
+        let note = self.snapshot.as_ref().and_then(|s| s.note);
+        if shown != current {
+            self.period = current;
+            self.open_latest = false;
+        } else if let Some(latest) = note
+            .filter(|n| !n.current_has_data)
+            .and_then(|n| n.latest)
+            .filter(|l| *l != current)
+        {
+            self.period = latest;
+            self.open_latest = false;
+        } else {
+            return false;
+        }
+        self.cursor = 0;
+        true
     }
 
     pub fn report(&self) -> Option<&Report> {
@@ -479,10 +534,11 @@ impl App {
     /// Takes in new figures. A snapshot for an older request is still shown (better than
     /// nothing) but does not move the period.
     pub fn accept(&mut self, snap: Snapshot) {
-        if snap.seq == self.seq && snap.fallback.is_some() {
-            self.period = snap.report.period;
-        }
         if snap.seq == self.seq {
+            // The poller settled the period (the latest with data, when asked): from now on
+            // this is the period asked for, whatever others write.
+            self.period = snap.report.period;
+            self.open_latest = false;
             self.team = snap.team;
         }
         self.error = None;
@@ -760,12 +816,15 @@ impl App {
                 Action::PrevPane => self.switch(self.pane.step(-1)),
                 Action::PrevPeriod => {
                     self.period = self.period.prev();
+                    self.open_latest = false;
                     return true;
                 }
                 Action::NextPeriod => {
                     self.period = self.period.next();
+                    self.open_latest = false;
                     return true;
                 }
+                Action::CurrentOrLatest => return self.current_or_latest(),
                 Action::CyclePeriodKind => {
                     // Anchor on today when it is inside the shown period, else on its start.
                     let today = crate::period::local_day(&chrono::Local, self.now);
@@ -775,6 +834,7 @@ impl App {
                         self.period.start
                     };
                     self.period = Period::containing(self.period.kind.cycle(), anchor);
+                    self.open_latest = false;
                     return true;
                 }
                 Action::OpenTeamPicker => {

@@ -99,6 +99,13 @@ pub fn run(
         let msg = match snapshot(s, &mut cache, req, day, changed) {
             Ok(snap) => {
                 reread = false;
+                // The period is settled once per request: refreshes after other people's
+                // writes keep it, even if the period asked for has data by now.
+                current = Some(Request {
+                    period: snap.report.period,
+                    open_latest: false,
+                    ..req
+                });
                 Message::Snapshot(Box::new(snap))
             }
             Err(e @ crate::store::StoreError::Denied(_)) => Message::Denied(e.to_string()),
@@ -141,7 +148,7 @@ pub fn snapshot(
     changed: bool,
 ) -> crate::store::Result<Snapshot> {
     let permit = store.permit()?;
-    let chosen = engine::choose_period(store, req.period)?;
+    let chosen = engine::choose_period(store, req.period, today, req.open_latest)?;
     let window = DataWindow::for_period(&chosen.period);
     let c = match cache.take() {
         Some(mut c) if c.window == window => {
@@ -198,7 +205,7 @@ pub fn snapshot(
         teams: tree(&teams),
         recent: c.recent.clone(),
         customers: c.customers.clone(),
-        fallback: chosen.fallback,
+        note: chosen.note,
         computed_at: chrono::Utc::now().timestamp(),
         permit,
         team,

@@ -98,7 +98,7 @@ fn board() -> App {
         ],
         recent: Vec::new(),
         customers: Default::default(),
-        fallback: None,
+        note: None,
         computed_at: 0,
         permit: crate::store::Permit::everything(0, false),
         team: None,
@@ -243,14 +243,101 @@ fn team_rows_and_enter_on_a_team() {
 }
 
 #[test]
-fn a_fallback_snapshot_moves_the_period() {
+fn the_answer_settles_the_period_and_the_header_names_the_figures() {
     let mut a = board();
-    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    // Figures for November are on screen; December is asked for.
+    let nov = (**a.snapshot.as_ref().unwrap()).clone();
     key(&mut a, KeyCode::Char(']'));
-    snap.seq = a.seq;
-    snap.fallback = Some("no data".into());
-    a.accept(snap);
+    a.request();
+    assert_eq!(a.period.label(), "2026-12");
+    assert!(!a.open_latest, "[ and ] show the period as it is");
+    // Until the answer comes, the header still names the figures on screen.
+    assert_eq!(a.shown_period().label(), "2026-11");
+    assert!(crate::ui::period_label(&a).contains("November"));
+    assert!(a.loading_period());
+    // An answer for the request (here: the poller fell back to November) settles it.
+    let mut answer = nov.clone();
+    answer.seq = a.seq;
+    a.accept(answer);
     assert_eq!(a.period.label(), "2026-11");
+    assert!(!a.loading_period());
+}
+
+/// The board on 2 December 2026, showing November because December has no data yet.
+fn board_on_the_first_days_of_december() -> App {
+    let mut a = board();
+    a.now = crate::period::day_start(&chrono::Local, d("2026-12-02")) + 10 * 3600;
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    let dec = Period::containing(PeriodKind::Month, d("2026-12-02"));
+    let nov = Period::containing(PeriodKind::Month, d("2026-11-20"));
+    snap.note = Some(crate::engine::PeriodNote {
+        current: dec,
+        current_has_data: false,
+        latest: Some(nov),
+    });
+    snap.seq = a.seq;
+    a.accept(snap);
+    a
+}
+
+/// The poller's answer to the app's latest request: figures for the period asked for.
+fn settle(a: &mut App) {
+    let req = a.request();
+    let mut snap = (**a.snapshot.as_ref().unwrap()).clone();
+    snap.report.period = req.period;
+    snap.seq = req.seq;
+    a.accept(snap);
+}
+
+#[test]
+fn c_goes_to_the_current_period_and_back_to_the_latest_with_data() {
+    let mut a = board_on_the_first_days_of_december();
+    assert_eq!(a.shown_period().label(), "2026-11");
+    // The notice says why November is shown and how to reach December.
+    let banner = crate::ui::banner_text(&a).unwrap();
+    assert!(
+        banner.contains("December 2026 — no sales or activity yet; showing November 2026")
+            && banner.contains("c: December 2026"),
+        "{banner}"
+    );
+    // c: December, as it is (plans, surveys, calls typed today, zeros with pace).
+    assert!(key(&mut a, KeyCode::Char('c')));
+    assert_eq!(a.period.label(), "2026-12");
+    assert!(!a.open_latest);
+    settle(&mut a);
+    assert_eq!(a.shown_period().label(), "2026-12");
+    // December is empty: the notice says so, and c leads back to November.
+    let banner = crate::ui::banner_text(&a).unwrap();
+    assert!(
+        banner.contains("December 2026 — no sales or activity yet · c: November 2026"),
+        "{banner}"
+    );
+    assert!(key(&mut a, KeyCode::Char('c')));
+    settle(&mut a);
+    assert_eq!(a.shown_period().label(), "2026-11");
+    // From any period of the past, c goes to the current one.
+    key(&mut a, KeyCode::Char('['));
+    settle(&mut a);
+    assert_eq!(a.shown_period().label(), "2026-10");
+    assert_eq!(crate::ui::banner_text(&a), None, "October needs no notice");
+    assert!(key(&mut a, KeyCode::Char('c')));
+    settle(&mut a);
+    assert_eq!(a.shown_period().label(), "2026-12");
+}
+
+#[test]
+fn the_board_opens_asking_for_the_latest_period_with_data() {
+    let mut a = App::new(
+        Lang::En,
+        Theme::plain(),
+        "kpi.db".into(),
+        false,
+        d("2026-12-02"),
+        0,
+    );
+    let r = a.request();
+    assert_eq!(r.period.label(), "2026-12");
+    assert!(r.open_latest);
 }
 
 fn type_text(app: &mut App, text: &str) {

@@ -121,10 +121,14 @@ fn a_newer_schema_is_refused_and_the_file_is_not_changed() {
 }
 
 #[test]
-fn many_connections_opening_a_new_file_at_once_migrate_it_once() {
+fn many_connections_upgrading_an_old_file_at_once_migrate_it_once() {
+    // A file at schema 1; eight connections open it at once and race to upgrade it.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("race.db");
-    std::fs::File::create(&path).unwrap();
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(super::MIGRATIONS[0]).unwrap();
+    c.pragma_update(None, "user_version", 1).unwrap();
+    drop(c);
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
     let handles: Vec<_> = (0..8)
         .map(|_| {

@@ -125,70 +125,10 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// The period as people say it: `November 2026`, `Q4 2026`, `week 48`, `20 Nov 2026`.
+/// The period whose figures are on screen, as people say it (the period asked for while
+/// no figures have arrived yet).
 pub fn period_label(app: &App) -> String {
-    use crate::period::PeriodKind as K;
-    let p = app.period;
-    let lang = app.lang;
-    match p.kind {
-        K::Month => format!(
-            "{} {}",
-            month_name(p.start.format("%m").to_string().parse().unwrap_or(1), lang),
-            p.start.format("%Y")
-        ),
-        K::Quarter => format!(
-            "{} {}",
-            p.label().split('-').nth(1).unwrap_or(""),
-            p.start.format("%Y")
-        )
-        .replace('Q', lang.t("Q", "К")),
-        K::Week => format!(
-            "{} {} ({}–{})",
-            lang.t("week", "неделя"),
-            p.start.format("%V"),
-            p.start.format("%d.%m"),
-            p.last_day().format("%d.%m")
-        ),
-        K::Day => p.start.format("%d.%m.%Y").to_string(),
-        K::Range => format!(
-            "{}–{}",
-            p.start.format("%d.%m.%Y"),
-            p.last_day().format("%d.%m.%Y")
-        ),
-    }
-}
-
-fn month_name(m: u32, lang: Lang) -> &'static str {
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const RU: [&str; 12] = [
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ];
-    let i = (m.clamp(1, 12) - 1) as usize;
-    lang.t(EN[i], RU[i])
+    app.shown_period().name(app.lang)
 }
 
 fn local_hms(at: i64, fmt: &str) -> String {
@@ -222,6 +162,13 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App) {
         }
     );
     let updated = match &app.snapshot {
+        // Figures for another period were asked for and are on their way: until they
+        // come, the header keeps naming the period of the figures on screen.
+        Some(_) if app.loading_period() && app.period != app.shown_period() => format!(
+            "{} {}…",
+            lang.t("loading", "загрузка:"),
+            app.period.name(lang)
+        ),
         Some(s) => format!(
             "{} {}",
             lang.t("updated", "обновлено"),
@@ -260,15 +207,18 @@ fn banner(app: &App) -> Option<Line<'static>> {
         };
         return Some(Line::styled(format!(" {s}"), style));
     }
-    let fallback = app.snapshot.as_ref().and_then(|s| s.fallback.as_ref())?;
-    let text = match app.lang {
-        Lang::En => format!(" ! {fallback}"),
-        Lang::Ru => format!(
-            " ! нет данных за выбранный период; показан {}",
-            app.period.label()
-        ),
-    };
-    Some(Line::styled(text, t.warn))
+    Some(Line::styled(format!(" {}", banner_text(app)?), t.warn))
+}
+
+/// The notice about the period on show beside the current one (see
+/// [`crate::engine::PeriodNote::text`]), if it needs one.
+pub fn banner_text(app: &App) -> Option<String> {
+    let snap = app.snapshot.as_ref()?;
+    snap.note?.text(
+        &snap.report.period,
+        app.lang,
+        crate::engine::Switch::Key('c'),
+    )
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App) {

@@ -379,7 +379,7 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Report)
 fn draw_chart(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
     let lang = app.lang;
     let t = &app.theme;
-    let p = app.period;
+    let p = app.shown_period();
     let days = k.daily_revenue.len();
     if days == 0 {
         return;

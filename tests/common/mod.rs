@@ -52,6 +52,7 @@ pub fn snapshot(period: Option<Period>, team: Option<i64>) -> Snapshot {
         Request {
             seq: 1,
             period,
+            open_latest: false,
             team,
         },
         today(),
