@@ -48,6 +48,26 @@ impl PeriodNote {
     /// sits on the latest period with data because the current one has none yet, or on an
     /// empty current period while an earlier one has figures. `None` otherwise.
     pub fn text(&self, shown: &Period, lang: Lang, switch: Switch) -> Option<String> {
+        self.words(shown, lang, switch, false)
+    }
+
+    /// [`PeriodNote::text`] within `width` columns: the long wording when it fits, else a
+    /// short one that still names both periods and the key.
+    pub fn text_within(
+        &self,
+        shown: &Period,
+        lang: Lang,
+        switch: Switch,
+        width: usize,
+    ) -> Option<String> {
+        let long = self.words(shown, lang, switch, false)?;
+        if unicode_width::UnicodeWidthStr::width(long.as_str()) <= width {
+            return Some(long);
+        }
+        self.words(shown, lang, switch, true)
+    }
+
+    fn words(&self, shown: &Period, lang: Lang, switch: Switch, short: bool) -> Option<String> {
         let latest = self.latest?;
         let current = self.current;
         if self.current_has_data || latest == current || shown.kind != current.kind {
@@ -55,6 +75,23 @@ impl PeriodNote {
         }
         let head = capitalized(&current.name(lang));
         let (cur, last) = (current.name(lang), latest.name(lang));
+        if short {
+            let k = match switch {
+                Switch::Key(k) => k,
+                Switch::Cli => return None,
+            };
+            let empty = lang.t("no sales yet", "продаж пока нет");
+            return if *shown == latest {
+                Some(format!(
+                    "{head} — {empty}; {} {last} · {k}: {cur}",
+                    lang.t("showing", "показан")
+                ))
+            } else if *shown == current {
+                Some(format!("{head} — {empty} · {k}: {last}"))
+            } else {
+                None
+            };
+        }
         if *shown == latest {
             let how = match (switch, lang) {
                 (Switch::Key(k), _) => format!(" · {k}: {cur}"),

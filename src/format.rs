@@ -121,6 +121,42 @@ pub fn decimal_in(v: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// A number with two decimals in the language's style (`0.85` / `0,85`).
+pub fn decimal2_in(v: f64, lang: Lang) -> String {
+    let s = format!("{v:.2}");
+    match lang {
+        Lang::En => s,
+        Lang::Ru => s.replace('.', ","),
+    }
+}
+
+/// A count with its noun in the right form: `1 invoice`, `3 invoices`; in Russian the
+/// three forms of 1, 2–4 and 5+ (`1 счёт`, `3 счёта`, `5 счетов`, `21 счёт`).
+pub fn count_of(n: i64, lang: Lang, en: (&str, &str), ru: (&str, &str, &str)) -> String {
+    let noun = match lang {
+        Lang::En => {
+            if n == 1 {
+                en.0
+            } else {
+                en.1
+            }
+        }
+        Lang::Ru => {
+            let (tens, ones) = (n.abs() % 100, n.abs() % 10);
+            if (11..=14).contains(&tens) {
+                ru.2
+            } else if ones == 1 {
+                ru.0
+            } else if (2..=4).contains(&ones) {
+                ru.1
+            } else {
+                ru.2
+            }
+        }
+    };
+    format!("{} {noun}", group(n, lang))
+}
+
 /// A local date and time: `2026-11-20 14:30`.
 pub fn local_time(at: Timestamp) -> String {
     chrono::DateTime::from_timestamp(at, 0)
@@ -144,6 +180,21 @@ mod tests {
         assert_eq!(money_plain(-1234), "-12.34");
         assert_eq!(group(999, Lang::En), "999");
         assert_eq!(group(-1000, Lang::En), "-1,000");
+    }
+
+    #[test]
+    fn counts_take_the_right_form_of_their_noun() {
+        let inv = (("invoice", "invoices"), ("счёт", "счёта", "счетов"));
+        let c = |n, lang| count_of(n, lang, inv.0, inv.1);
+        assert_eq!(c(1, Lang::En), "1 invoice");
+        assert_eq!(c(0, Lang::En), "0 invoices");
+        assert_eq!(c(1, Lang::Ru), "1 счёт");
+        assert_eq!(c(3, Lang::Ru), "3 счёта");
+        assert_eq!(c(5, Lang::Ru), "5 счетов");
+        assert_eq!(c(11, Lang::Ru), "11 счетов");
+        assert_eq!(c(21, Lang::Ru), "21 счёт");
+        assert_eq!(c(112, Lang::Ru), "112 счетов");
+        assert_eq!(decimal2_in(0.5, Lang::Ru), "0,50");
     }
 
     #[test]

@@ -182,6 +182,151 @@ text_enum!(
     }
 );
 
+/// A kind of source rows a KPI is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Deals (created, closed or open in the window).
+    Deals,
+    /// `stage_change` rows: when deals moved between stages.
+    StageHistory,
+    /// For lost deals, the stage they were lost at (`lost_from_stage`, or their history).
+    LossStage,
+    /// The cost of goods of won deals (`deal.cost` above 0).
+    CostOfGoods,
+    /// Monthly plans (targets) for the scope and period.
+    Plans,
+    /// Calls and meetings.
+    Activities,
+    /// Satisfaction surveys of the scope's reps.
+    Surveys,
+    /// Product knowledge tests of the scope's reps.
+    Tests,
+    /// Campaigns and other acquisition spending (for CAC).
+    AcquisitionCost,
+    /// Inquiries with their response times.
+    Inquiries,
+    /// Invoices.
+    Invoices,
+    /// Customers, and deals that name their customer.
+    Customers,
+    /// Churn dates of customers (`customer.churned_on`).
+    ChurnDates,
+    /// Scores of open deals (`deal.score`).
+    Scores,
+    /// Deal kinds besides `new` (upsell, cross-sell, renewal).
+    DealKinds,
+}
+
+impl Source {
+    pub const ALL: [Source; 15] = [
+        Source::Deals,
+        Source::StageHistory,
+        Source::LossStage,
+        Source::CostOfGoods,
+        Source::Plans,
+        Source::Activities,
+        Source::Surveys,
+        Source::Tests,
+        Source::AcquisitionCost,
+        Source::Inquiries,
+        Source::Invoices,
+        Source::Customers,
+        Source::ChurnDates,
+        Source::Scores,
+        Source::DealKinds,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Deals => "deals",
+            Source::StageHistory => "stage_history",
+            Source::LossStage => "loss_stage",
+            Source::CostOfGoods => "cost_of_goods",
+            Source::Plans => "plans",
+            Source::Activities => "activities",
+            Source::Surveys => "surveys",
+            Source::Tests => "tests",
+            Source::AcquisitionCost => "acquisition_cost",
+            Source::Inquiries => "inquiries",
+            Source::Invoices => "invoices",
+            Source::Customers => "customers",
+            Source::ChurnDates => "churn_dates",
+            Source::Scores => "scores",
+            Source::DealKinds => "deal_kinds",
+        }
+    }
+
+    /// What the rows are, in a few words.
+    pub fn label(self, lang: crate::format::Lang) -> &'static str {
+        match self {
+            Source::Deals => lang.t("deals", "сделки"),
+            Source::StageHistory => lang.t("stage history", "история этапов"),
+            Source::LossStage => lang.t("stage of lost deals", "этап проигранных сделок"),
+            Source::CostOfGoods => lang.t("cost of goods", "себестоимость"),
+            Source::Plans => lang.t("plans", "планы"),
+            Source::Activities => lang.t("calls and meetings", "звонки и встречи"),
+            Source::Surveys => lang.t("satisfaction surveys", "опросы удовлетворённости"),
+            Source::Tests => lang.t("knowledge tests", "тесты знаний"),
+            Source::AcquisitionCost => lang.t("acquisition spending", "затраты на привлечение"),
+            Source::Inquiries => lang.t("inquiries", "обращения"),
+            Source::Invoices => lang.t("invoices", "счета"),
+            Source::Customers => lang.t("customers of deals", "клиенты сделок"),
+            Source::ChurnDates => lang.t("churn dates", "даты ухода клиентов"),
+            Source::Scores => lang.t("deal scores", "оценки сделок"),
+            Source::DealKinds => lang.t("deal kinds", "виды сделок"),
+        }
+    }
+
+    /// Why a KPI that needs these rows shows "—": what is missing, and where it would go.
+    pub fn missing(self, lang: crate::format::Lang) -> &'static str {
+        match self {
+            Source::Deals => lang.t(
+                "no deals in this period or the one before",
+                "нет сделок за этот и прошлый период",
+            ),
+            Source::StageHistory => lang.t(
+                "no stage history (stage_change)",
+                "нет истории этапов (stage_change)",
+            ),
+            Source::LossStage => lang.t(
+                "lost deals without the stage they were lost at (lost_from_stage)",
+                "у проигранных сделок не указан этап (lost_from_stage)",
+            ),
+            Source::CostOfGoods => lang.t(
+                "no cost of goods on won deals (deal.cost)",
+                "нет себестоимости выигранных сделок (deal.cost)",
+            ),
+            Source::Plans => lang.t("no plan for this period", "нет плана на период"),
+            Source::Activities => lang.t(
+                "no calls or meetings recorded",
+                "звонки и встречи не записаны",
+            ),
+            Source::Surveys => lang.t("no satisfaction survey", "нет опросов удовлетворённости"),
+            Source::Tests => lang.t("no knowledge test", "нет тестов знаний"),
+            Source::AcquisitionCost => lang.t(
+                "no campaign or acquisition cost recorded",
+                "нет затрат на кампании и привлечение",
+            ),
+            Source::Inquiries => lang.t("no inquiries recorded", "обращения не записаны"),
+            Source::Invoices => lang.t("no invoices recorded", "счета не записаны"),
+            Source::Customers => lang.t(
+                "deals do not name their customers",
+                "в сделках не указаны клиенты",
+            ),
+            Source::ChurnDates => lang.t(
+                "no customer has a churn date (churned_on)",
+                "ни у одного клиента нет даты ухода (churned_on)",
+            ),
+            Source::Scores => lang.t("no deal has a score", "у сделок нет оценок"),
+            Source::DealKinds => lang.t(
+                "every deal is of kind 'new': upsell and cross-sell are not recorded",
+                "все сделки вида «new»: допродажи и кросс-продажи не записаны",
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Team {
     pub id: TeamId,

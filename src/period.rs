@@ -229,6 +229,27 @@ impl Period {
     }
 }
 
+impl Period {
+    /// A short name for "compared with": `Oct`, `Q3`, `W47`, `19.11`; in Russian `окт`,
+    /// `К3`, `Н47`, `19.11` (a range: its days).
+    pub fn short(&self, lang: crate::format::Lang) -> String {
+        match self.kind {
+            PeriodKind::Month => {
+                let name = month_name(self.start.month(), lang);
+                name.chars().take(3).collect()
+            }
+            PeriodKind::Quarter => format!("{}{}", lang.t("Q", "К"), self.start.month0() / 3 + 1),
+            PeriodKind::Week => format!("{}{}", lang.t("W", "Н"), self.start.format("%V")),
+            PeriodKind::Day => self.start.format("%d.%m").to_string(),
+            PeriodKind::Range => format!(
+                "{}–{}",
+                self.start.format("%d.%m"),
+                self.last_day().format("%d.%m")
+            ),
+        }
+    }
+}
+
 /// A month's name: `November` / `ноябрь` (1 = January).
 pub fn month_name(m: u32, lang: crate::format::Lang) -> &'static str {
     const EN: [&str; 12] = [

@@ -2,7 +2,8 @@
 //! Pure formatting: the figures come computed from [`crate::kpi`].
 
 use crate::format::{self, Lang};
-use crate::kpi::{Breakdown, Kpis, Report};
+use crate::kpi::catalogue::{self, Unit};
+use crate::kpi::{Breakdown, CATALOGUE, Kpis, Report};
 use crate::text::clean;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -23,9 +24,8 @@ pub struct Document<'a> {
     pub format_version: u32,
     pub database: String,
     pub generated_at: String,
-    /// Set when the period shown needs a word beside the current one: the current period
-    /// has no sales or activity yet and the latest one with data is shown instead, or it is
-    /// the one shown and is still empty (English).
+    /// Set when another period than the one asked for is shown: the current period has no
+    /// sales or activity yet and the latest one with data is shown instead (English).
     pub fallback: Option<String>,
     /// The current period of the report's kind, whether it has data yet, and the latest
     /// period with data (null for --from/--to ranges).
@@ -34,512 +34,98 @@ pub struct Document<'a> {
     pub report: &'a Report,
 }
 
-/// One KPI line: a stable key, the SPEC number, a label, the display text and the raw value.
+impl Document<'_> {
+    /// The document as JSON, with the figures of every blind KPI set to `null` (see
+    /// [`null_blind`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        null_blind(&mut v);
+        v
+    }
+}
+
+/// A report as JSON, as `report --format json` has it (without the envelope).
+pub fn report_json(r: &Report) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
+    null_blind(&mut v);
+    v
+}
+
+/// Sets the figures of every blind KPI (see [`crate::kpi::catalogue`]) to `null` in the
+/// total, every team and every rep of a report's JSON.
+fn null_blind(v: &mut serde_json::Value) {
+    {
+        if let Some(total) = v.get_mut("total") {
+            catalogue::null_blind(total);
+        }
+        for list in ["teams", "reps"] {
+            if let Some(rows) = v.get_mut(list).and_then(|r| r.as_array_mut()) {
+                for row in rows {
+                    if let Some(k) = row.get_mut("kpis") {
+                        catalogue::null_blind(k);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One KPI line: a stable key, the SPEC number, a label, the display text and the raw value
+/// (money in whole currency units). A blind KPI reads "— <why>" and has no raw value.
 pub struct Line {
     pub key: &'static str,
     pub number: u8,
     pub label: &'static str,
     pub text: String,
     pub raw: Option<f64>,
+    /// The kinds of source rows it lacks (empty when it has them).
+    pub missing: Vec<crate::kpi::Source>,
 }
 
-/// Every KPI of a scope, in SPEC order, formatted for people and kept raw for CSV.
+/// Every KPI of a scope, in SPEC order (the catalogue's), formatted for people and kept
+/// raw for CSV.
 pub fn lines(k: &Kpis, currency: &str, lang: Lang) -> Vec<Line> {
-    let m = |v: i64| format::money(v, currency, lang);
-    let om = |v: Option<i64>| v.map(m).unwrap_or_else(|| "—".into());
-    let p = format::percent;
-    let n = |v: i64| format::group(v, lang);
-    let f = |v: Option<f64>| format::decimal_in(v, lang);
-    let t = |en: &'static str, ru: &'static str| lang.t(en, ru);
-    let (of, prev, yes, no) = (
-        t("of", "из"),
-        t("previous", "ранее"),
-        t("! yes", "! да"),
-        t("no", "нет"),
-    );
-    let mut out = Vec::new();
-    let mut push = |key, number, label: &'static str, text: String, raw: Option<f64>| {
-        out.push(Line {
-            key,
-            number,
-            label,
-            text,
-            raw,
-        });
-    };
-    let cents = |v: i64| Some(v as f64 / 100.0);
-    let ocents = |v: Option<i64>| v.map(|v| v as f64 / 100.0);
-    push(
-        "revenue",
-        1,
-        t("Won revenue", "Выручка"),
-        m(k.revenue.now),
-        cents(k.revenue.now),
-    );
-    push(
-        "revenue_target",
-        1,
-        t("Revenue target", "План по выручке"),
-        m(k.targets.revenue),
-        cents(k.targets.revenue),
-    );
-    push(
-        "revenue_attainment",
-        1,
-        t("Plan attainment, revenue", "Выполнение плана, выручка"),
-        p(k.revenue_attainment),
-        k.revenue_attainment,
-    );
-    push(
-        "units",
-        2,
-        t("Units won", "Продано, шт."),
-        n(k.units.now),
-        Some(k.units.now as f64),
-    );
-    push(
-        "units_attainment",
-        2,
-        t("Plan attainment, units", "Выполнение плана, шт."),
-        format!("{} {of} {}", p(k.units_attainment), n(k.targets.units)),
-        k.units_attainment,
-    );
-    push(
-        "expected_share",
-        3,
-        t("Pace: expected share", "Темп: ожидаемая доля"),
-        format!(
-            "{} ({} {of} {} {})",
-            p(k.pace.expected_share),
-            k.pace.elapsed_working_days,
-            k.pace.working_days,
-            t("working days", "рабочих дней")
-        ),
-        k.pace.expected_share,
-    );
-    push(
-        "projected_revenue",
-        3,
-        t("Projected revenue", "Прогноз выручки"),
-        om(k.pace.projected_revenue),
-        ocents(k.pace.projected_revenue),
-    );
-    push(
-        "behind_pace",
-        3,
-        t("Behind pace", "Отставание от темпа"),
-        if k.pace.behind { yes.into() } else { no.into() },
-        Some(k.pace.behind as u8 as f64),
-    );
-    push(
-        "growth",
-        4,
-        t("Sales growth", "Рост продаж"),
-        format!(
-            "{} ({prev} {})",
-            format::change(k.growth),
-            m(k.revenue.prev)
-        ),
-        k.growth,
-    );
-    push(
-        "forecast",
-        5,
-        t("Forecast", "Прогноз с воронкой"),
-        format!(
-            "{} ({} {})",
-            m(k.pipeline.forecast),
-            p(k.pipeline.forecast_vs_target),
-            t("of target", "плана")
-        ),
-        cents(k.pipeline.forecast),
-    );
-    push(
-        "average_deal",
-        6,
-        t("Average deal size", "Средний чек"),
-        om(k.average_deal.now),
-        ocents(k.average_deal.now),
-    );
-    push(
-        "profit",
-        7,
-        t("Profit", "Прибыль"),
-        m(k.profit),
-        cents(k.profit),
-    );
-    push("margin", 7, t("Margin", "Маржа"), p(k.margin), k.margin);
-    let fu = &k.funnel;
-    push(
-        "lead_to_opportunity",
-        8,
-        t("Lead → opportunity", "Лид → возможность"),
-        format!(
-            "{} ({} {of} {})",
-            p(fu.lead_to_opportunity),
-            fu.qualified,
-            fu.leads
-        ),
-        fu.lead_to_opportunity,
-    );
-    push(
-        "opportunity_to_win",
-        9,
-        t("Opportunity → win", "Возможность → победа"),
-        format!(
-            "{}{} ({} {}, {} {})",
-            if fu.win_rate_low { "! " } else { "" },
-            p(fu.opportunity_to_win),
-            fu.closed_won,
-            t("won", "выиграно"),
-            fu.closed_lost,
-            t("lost", "проиграно")
-        ),
-        fu.opportunity_to_win,
-    );
-    push(
-        "lead_conversion",
-        10,
-        t("Lead conversion", "Конверсия лидов"),
-        p(fu.lead_conversion),
-        fu.lead_conversion,
-    );
-    let steps: Vec<String> = fu
-        .stages
+    let words = catalogue::Words { currency, lang };
+    CATALOGUE
         .iter()
-        .map(|s| {
-            format!(
-                "{}→{} {}",
-                stage_name(&s.from, lang),
-                stage_name(&s.to, lang),
-                p(s.rate)
-            )
+        .map(|def| {
+            let missing = k.lacks(def.key).to_vec();
+            let (text, raw) = if missing.is_empty() {
+                let raw = (def.value)(k).map(|v| match def.unit {
+                    Unit::Money => v / 100.0,
+                    _ => v,
+                });
+                ((def.text)(k, &words), raw)
+            } else {
+                (catalogue::why_blank(&missing, lang), None)
+            };
+            Line {
+                key: def.key,
+                number: def.number,
+                label: def.label(lang),
+                text,
+                raw,
+                missing,
+            }
         })
-        .collect();
-    push(
-        "stage_conversion",
-        11,
-        t("Stage-to-stage", "Между этапами"),
-        steps.join(", "),
-        fu.stages.last().and_then(|s| s.rate),
-    );
-    let pl = &k.pipeline;
-    push(
-        "open_opportunities",
-        12,
-        t("Open opportunities", "Открытые возможности"),
-        format!(
-            "{} ({prev} {})",
-            n(pl.open_opportunities.now),
-            n(pl.open_opportunities.prev)
-        ),
-        Some(pl.open_opportunities.now as f64),
-    );
-    push(
-        "pipeline_value",
-        12,
-        t("Pipeline value", "Объём воронки"),
-        format!("{} {}", m(pl.value.now), format::change(pl.value_change)),
-        cents(pl.value.now),
-    );
-    push(
-        "new_opportunities_per_day",
-        12,
-        t("New opportunities a day", "Новых возможностей в день"),
-        format!(
-            "{} ({prev} {})",
-            f(pl.new_per_day.now),
-            f(pl.new_per_day.prev)
-        ),
-        pl.new_per_day.now,
-    );
-    let scores: Vec<String> = pl
-        .by_score
-        .iter()
-        .map(|b| format!("{}★ {} · {}", b.score, b.deals, m(b.value)))
-        .collect();
-    push(
-        "opportunity_score",
-        13,
-        t("Open deals by score", "Открытые сделки по оценке"),
-        scores.join(", "),
-        None,
-    );
-    let c = &k.cycle;
-    push(
-        "cycle_days",
-        14,
-        t("Sales cycle, days", "Цикл сделки, дней"),
-        format!(
-            "{} {} · {} {} · {} {}{}",
-            t("mean", "среднее"),
-            f(c.mean_days),
-            t("median", "медиана"),
-            f(c.median_days),
-            t("team", "команда"),
-            f(c.baseline_days),
-            if c.slow {
-                t(" ! may need coaching", " ! нужен коучинг")
-            } else {
-                ""
-            }
-        ),
-        c.mean_days,
-    );
-    let stays: Vec<String> = c
-        .time_in_stage
-        .iter()
-        .map(|s| format!("{} {}", stage_name(&s.stage, lang), f(s.mean_days)))
-        .collect();
-    push(
-        "time_in_stage",
-        15,
-        t("Days in stage", "Дней на этапе"),
-        stays.join(", "),
-        None,
-    );
-    let a = &k.activity;
-    push(
-        "calls",
-        16,
-        t("Calls vs plan", "Звонки к плану"),
-        format!(
-            "{} {of} {} ({})",
-            n(a.calls.now),
-            n(k.targets.calls),
-            p(a.calls_attainment)
-        ),
-        Some(a.calls.now as f64),
-    );
-    push(
-        "meetings",
-        16,
-        t("Meetings vs plan", "Встречи к плану"),
-        format!(
-            "{} {of} {} ({}){}",
-            n(a.meetings.now),
-            n(k.targets.meetings),
-            p(a.meetings_attainment),
-            if a.meetings_below_minimum {
-                t(" ! below minimum", " ! ниже минимума")
-            } else {
-                ""
-            }
-        ),
-        Some(a.meetings.now as f64),
-    );
-    push(
-        "won_per_100_calls",
-        17,
-        t("Won deals per 100 calls", "Побед на 100 звонков"),
-        format!(
-            "{} ({} {})",
-            f(a.won_per_100_calls),
-            f(a.calls_per_won),
-            t("calls per win", "звонков на победу")
-        ),
-        a.won_per_100_calls,
-    );
-    push(
-        "response_minutes",
-        18,
-        t("Response time, minutes", "Время ответа, мин"),
-        format!(
-            "{} {} · p90 {} · {} {of} {} {} {} {}",
-            t("median", "медиана"),
-            f(a.response_median_min),
-            f(a.response_p90_min),
-            a.over_sla,
-            a.inquiries,
-            t("over", "дольше"),
-            a.sla_minutes,
-            t("min SLA", "мин SLA")
-        ),
-        a.response_median_min,
-    );
-    push(
-        "upsell_cross_sell",
-        19,
-        t("Upsell + cross-sell", "Допродажи и кросс-продажи"),
-        format!(
-            "{} {} ({} {} ×{}, {} {} ×{})",
-            p(k.upsell_cross_sell_share),
-            t("of revenue", "выручки"),
-            t("upsell", "допродажи"),
-            m(k.upsell_revenue),
-            k.upsell_deals,
-            t("cross-sell", "кросс"),
-            m(k.cross_sell_revenue),
-            k.cross_sell_deals
-        ),
-        k.upsell_cross_sell_share,
-    );
-    let cu = &k.customers;
-    push(
-        "repeat_customers",
-        20,
-        t("Repeat customers", "Повторные клиенты"),
-        format!(
-            "{} ({} {})",
-            n(cu.repeat_customers),
-            p(cu.repeat_revenue_share),
-            t("of revenue", "выручки")
-        ),
-        Some(cu.repeat_customers as f64),
-    );
-    push(
-        "engagement",
-        21,
-        t("Contacts per active customer", "Контактов на клиента"),
-        format!(
-            "{} · {} {} {} {}",
-            f(a.per_active_customer),
-            n(a.not_contacted),
-            t("not contacted in", "без контакта"),
-            a.not_contacted_days,
-            t("days", "дней")
-        ),
-        a.per_active_customer,
-    );
-    push(
-        "churn_rate",
-        22,
-        t("Churn rate", "Отток"),
-        format!(
-            "{} ({} {of} {})",
-            p(cu.churn_rate),
-            cu.churned,
-            cu.active_at_start
-        ),
-        cu.churn_rate,
-    );
-    push(
-        "churn_after_sale",
-        23,
-        t("Churn after sale", "Отток после продажи"),
-        format!(
-            "{} ({} {of} {})",
-            p(cu.churn_after_sale),
-            cu.churned_after_sale,
-            cu.sold
-        ),
-        cu.churn_after_sale,
-    );
-    push(
-        "arpu",
-        24,
-        "ARPU",
-        format!(
-            "{} ({} {})",
-            om(cu.arpu),
-            om(cu.arpu_monthly),
-            t("a month", "в месяц")
-        ),
-        ocents(cu.arpu),
-    );
-    push(
-        "cac",
-        25,
-        "CAC",
-        format!(
-            "{} ({} {}, {} {})",
-            om(cu.cac),
-            n(cu.new.now),
-            t("new", "новых"),
-            m(cu.acquisition_cost),
-            t("spent", "затрачено")
-        ),
-        ocents(cu.cac),
-    );
-    push(
-        "ltv",
-        26,
-        t("LTV and LTV : CAC", "LTV и LTV : CAC"),
-        format!(
-            "{} · {}{}",
-            om(cu.ltv),
-            cu.ltv_to_cac
-                .map(|r| format!("{r:.1}"))
-                .unwrap_or_else(|| "—".into()),
-            if cu.ltv_to_cac.is_some_and(|r| r < 3.0) {
-                t(" ! under 3", " ! меньше 3")
-            } else {
-                ""
-            }
-        ),
-        ocents(cu.ltv),
-    );
-    push(
-        "average_unit_price",
-        29,
-        t("Average unit price", "Средняя цена единицы"),
-        format!(
-            "{} ({prev} {})",
-            om(k.average_unit_price.now),
-            om(k.average_unit_price.prev)
-        ),
-        ocents(k.average_unit_price.now),
-    );
-    let r = &k.receivables;
-    push(
-        "receivables",
-        30,
-        t("Receivables", "Дебиторка"),
-        format!(
-            "{} {} · {} {} ({} {}, {} {} {})",
-            m(r.outstanding),
-            t("outstanding", "к оплате"),
-            m(r.overdue),
-            t("overdue", "просрочено"),
-            r.overdue_invoices,
-            t("invoices", "счетов"),
-            t("up to", "до"),
-            r.max_days_overdue,
-            t("days", "дн.")
-        ),
-        cents(r.overdue),
-    );
-    let pe = &k.people;
-    push(
-        "satisfaction",
-        31,
-        t("Satisfaction (1–10)", "Удовлетворённость (1–10)"),
-        format!(
-            "{} ({prev} {}) · {} {}",
-            f(pe.satisfaction),
-            f(pe.satisfaction_prev),
-            pe.burnout_risk,
-            t("at burnout risk", "в зоне выгорания")
-        ),
-        pe.satisfaction,
-    );
-    push(
-        "knowledge",
-        32,
-        t("Product knowledge", "Знание продукта"),
-        format!(
-            "{}% · {} {}",
-            f(pe.knowledge),
-            pe.knowledge_below_min,
-            t("under minimum", "ниже минимума")
-        ),
-        pe.knowledge,
-    );
-    push(
-        "composite",
-        33,
-        t("Composite score · bonus", "Итоговый балл · бонус"),
-        format!(
-            "{} · ×{}",
-            p(k.composite.score),
-            k.composite
-                .bonus_coefficient
-                .map(|b| format!("{b:.2}"))
-                .unwrap_or_else(|| "—".into())
-        ),
-        k.composite.score,
-    );
-    out
+        .collect()
+}
+
+/// When an alert happened (`20.11 14:30`, local time), or the period it is about for
+/// alerts on the period's figures as a whole (`Nov 2026`, `W48 2026`, `20.11`).
+pub fn alert_when(a: &crate::kpi::Alert, lang: Lang) -> String {
+    use crate::period::PeriodKind as K;
+    match a.period {
+        Some(p) if matches!(p.kind, K::Day | K::Range) => p.short(lang),
+        Some(p) => format!("{} {}", p.short(lang), p.start.format("%Y")),
+        None => chrono::DateTime::from_timestamp(a.at, 0)
+            .map(|d| {
+                d.with_timezone(&chrono::Local)
+                    .format("%d.%m %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "—".into()),
+    }
 }
 
 /// A funnel stage's name in the language.
@@ -635,7 +221,7 @@ fn board_row(name: &str, k: &Kpis, currency: &str, lang: Lang) -> Vec<String> {
     vec![
         name.to_string(),
         m(k.revenue.now),
-        m(k.targets.revenue),
+        k.targets.revenue.map(m).unwrap_or_else(|| "—".into()),
         format!(
             "{}{}",
             if k.pace.behind { "! " } else { "" },
@@ -650,7 +236,11 @@ fn board_row(name: &str, k: &Kpis, currency: &str, lang: Lang) -> Vec<String> {
         k.average_deal.now.map(m).unwrap_or_else(|| "—".into()),
         format::percent(k.margin),
         format::percent(k.funnel.opportunity_to_win),
-        format!("{}/{}", k.activity.calls.now, k.activity.meetings.now),
+        if k.knows("calls") {
+            format!("{}/{}", k.activity.calls.now, k.activity.meetings.now)
+        } else {
+            "—".into()
+        },
         format::change(k.growth),
     ]
 }
@@ -791,7 +381,11 @@ pub fn render_text(r: &Report, note: Option<&str>, markdown: bool, lang: Lang) -
                 format::decimal(k.activity.response_median_min),
                 format::percent(k.customers.churn_after_sale),
                 format::percent(k.upsell_cross_sell_share),
-                format::money(k.receivables.overdue, cur, lang),
+                if k.knows("receivables") {
+                    format::money(k.receivables.overdue, cur, lang)
+                } else {
+                    "—".into()
+                },
                 format!(
                     "{}{}",
                     x.satisfaction_history
@@ -900,7 +494,10 @@ pub fn render_text(r: &Report, note: Option<&str>, markdown: bool, lang: Lang) -
         out.push_str("✓ nothing to warn about\n");
     }
     for a in &r.alerts {
-        let when = crate::format::local_time(a.at);
+        let when = match a.period {
+            Some(_) => alert_when(a, lang),
+            None => crate::format::local_time(a.at),
+        };
         if markdown {
             out.push_str(&format!(
                 "- **{}** {} — {}\n",

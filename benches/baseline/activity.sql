@@ -90,7 +90,8 @@ WITH RECURSIVE
     SELECT k.key,
            coalesce(a.calls_now, 0) AS calls, coalesce(a.calls_prev, 0) AS calls_prev,
            coalesce(a.meetings_now, 0) AS meetings, coalesce(a.meetings_prev, 0) AS meetings_prev,
-           coalesce(t.calls, 0) AS calls_target, coalesce(t.meetings, 0) AS meetings_target,
+           -- no plan is no target (NULL), not a target of 0
+           t.calls AS calls_target, t.meetings AS meetings_target,
            coalesce(w.won, 0) AS won
     FROM keys k LEFT JOIN act a ON a.key = k.key LEFT JOIN targets t ON t.key = k.key
          LEFT JOIN won w ON w.key = k.key),

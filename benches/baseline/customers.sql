@@ -5,7 +5,7 @@
 -- Local days (period bounds, as-of day) are derived from the instant parameters (:from, :to,
 -- :prev_from, :prev_to, :as_of_end), not from the *_day strings.
 
--- #20 repeat customers and their revenue share, #22 active / active at start / new / churned /
+-- #20 repeat customers (distinct, among the period's won deals) and their revenue share, #22 active / active at start / new / churned /
 -- churn rate, #24 ARPU (period and monthly), #25 acquisition cost and CAC, #26 lifetime,
 -- LTV and LTV:CAC; for the company, every rep and every team.
 WITH RECURSIVE
@@ -83,26 +83,28 @@ WITH RECURSIVE
       sum(acquired_on >= (SELECT prev_from_day FROM p) AND acquired_on < (SELECT prev_to_day FROM p)) AS new_prev,
       -- of those carried in, lost during the period
       sum(acquired_on < (SELECT from_day FROM p) AND churned_on >= (SELECT from_day FROM p) AND churned_on < (SELECT to_day FROM p)) AS churned,
-      sum(won_deals >= 2) AS repeat_customers,
       (SELECT sum(a.cost) FROM alloc a WHERE a.id IN (SELECT id FROM scope_cust y WHERE y.skey = x.skey)) AS allocated
     FROM scope_cust x GROUP BY skey
   ),
   won AS (
-    SELECT m.skey, d.amount, d.cost,
+    SELECT m.skey, d.amount, d.cost, d.customer_id,
       (SELECT won_deals FROM cust c WHERE c.id = d.customer_id) >= 2 AS repeat
     FROM member m JOIN deal d ON d.rep_id = m.rep_id
     WHERE d.stage = 'won' AND d.closed_at >= :from AND d.closed_at < :to
   ),
   won_fig AS (
     SELECT skey, coalesce(sum(amount), 0) AS revenue, coalesce(sum(cost), 0) AS cost,
-      coalesce(sum(CASE WHEN repeat THEN amount END), 0) AS repeat_revenue
+      coalesce(sum(CASE WHEN repeat THEN amount END), 0) AS repeat_revenue,
+      -- #20: the customers with two won deals or more among the scope's won deals of
+      -- the period, each once
+      count(DISTINCT CASE WHEN repeat THEN customer_id END) AS repeat_customers
     FROM scope LEFT JOIN won USING (skey) GROUP BY skey
   ),
   f1 AS (
     SELECT s.skey, s.company,
       coalesce(c.active, 0) AS active, coalesce(c.active_at_start, 0) AS active_at_start,
       coalesce(c.new_now, 0) AS new_now, coalesce(c.new_prev, 0) AS new_prev,
-      coalesce(c.churned, 0) AS churned, coalesce(c.repeat_customers, 0) AS repeat_customers,
+      coalesce(c.churned, 0) AS churned, w.repeat_customers,
       w.revenue, w.repeat_revenue,
       CASE WHEN w.revenue <> 0 THEN (w.revenue - w.cost) * 1.0 / w.revenue END AS margin,
       CAST(round(CASE WHEN s.company THEN (SELECT cost FROM total_cost)
@@ -265,9 +267,10 @@ WITH RECURSIVE
   ),
   rep_target AS (
     SELECT r.id, r.region,
-      CAST(round(coalesce((SELECT sum(p.revenue_target * m.share)
-                           FROM plan p JOIN month_share m ON m.month = p.month
-                           WHERE p.rep_id = r.id), 0.0)) AS INTEGER) AS target
+      -- no plan: no target (NULL), not 0
+      CAST(round((SELECT sum(p.revenue_target * m.share)
+                  FROM plan p JOIN month_share m ON m.month = p.month
+                  WHERE p.rep_id = r.id)) AS INTEGER) AS target
     FROM rep r
   ),
   won AS (
@@ -281,7 +284,7 @@ WITH RECURSIVE
       sum(CASE WHEN now THEN 0 ELSE amount END) AS revenue_prev,
       sum(now) AS won_deals,
       sum(CASE WHEN now THEN units ELSE 0 END) AS units,
-      (SELECT coalesce(sum(target), 0) FROM rep_target t WHERE t.region = won.name) AS target
+      (SELECT sum(target) FROM rep_target t WHERE t.region = won.name) AS target
     FROM won GROUP BY name
   )
 SELECT 'locations[name=' || name || '].revenue.now' AS path, revenue AS value FROM loc

@@ -154,10 +154,10 @@ WITH RECURSIVE
                         WHERE a.month = pl.month AND instr(tree.path, ',' || a.team_id || ',') > 0))
     GROUP BY month),
   targets(rep_id, revenue) AS (
-    SELECT NULL, CAST(round(total(c.revenue * m.share)) AS INTEGER)
+    SELECT NULL, CAST(round(sum(c.revenue * m.share)) AS INTEGER)
     FROM month_share m LEFT JOIN company_month c ON c.month = m.month
     UNION ALL
-    SELECT r.id, CAST(round(total(pl.revenue_target * m.share)) AS INTEGER)
+    SELECT r.id, CAST(round(sum(pl.revenue_target * m.share)) AS INTEGER)
     FROM rep r CROSS JOIN month_share m
     LEFT JOIN plan pl ON pl.rep_id = r.id AND pl.month = m.month
     GROUP BY r.id),

@@ -60,17 +60,17 @@ WITH RECURSIVE
   -- Period targets per scope (rep_id NULL = the company), rounded after prorating.
   targets(rep_id, revenue, units, calls, meetings) AS (
     SELECT NULL,
-           CAST(round(total(c.revenue * m.share)) AS INTEGER),
-           CAST(round(total(c.units * m.share)) AS INTEGER),
-           CAST(round(total(c.calls * m.share)) AS INTEGER),
-           CAST(round(total(c.meetings * m.share)) AS INTEGER)
+           CAST(round(sum(c.revenue * m.share)) AS INTEGER),
+           CAST(round(sum(c.units * m.share)) AS INTEGER),
+           CAST(round(sum(c.calls * m.share)) AS INTEGER),
+           CAST(round(sum(c.meetings * m.share)) AS INTEGER)
     FROM month_share m LEFT JOIN company_month c ON c.month = m.month
     UNION ALL
     SELECT r.id,
-           CAST(round(total(p.revenue_target * m.share)) AS INTEGER),
-           CAST(round(total(p.units_target * m.share)) AS INTEGER),
-           CAST(round(total(p.calls_target * m.share)) AS INTEGER),
-           CAST(round(total(p.meetings_target * m.share)) AS INTEGER)
+           CAST(round(sum(p.revenue_target * m.share)) AS INTEGER),
+           CAST(round(sum(p.units_target * m.share)) AS INTEGER),
+           CAST(round(sum(p.calls_target * m.share)) AS INTEGER),
+           CAST(round(sum(p.meetings_target * m.share)) AS INTEGER)
     FROM rep r CROSS JOIN month_share m
     LEFT JOIN plan p ON p.rep_id = r.id AND p.month = m.month
     GROUP BY r.id),

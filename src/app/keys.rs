@@ -169,6 +169,15 @@ pub const BINDINGS: &[Binding] = &[
         footer: false,
     },
     Binding {
+        keys: &[(Char('i'), NONE)],
+        label: "i",
+        action: Action::ShowData,
+        contexts: B,
+        en: "data",
+        ru: "данные",
+        footer: true,
+    },
+    Binding {
         keys: &[(Char('p'), NONE)],
         label: "p",
         action: Action::CyclePeriodKind,
@@ -408,8 +417,8 @@ pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
 /// The footer hints for a context: `label what` pairs.
 pub fn hints(ctx: Context, lang: Lang) -> Vec<(&'static str, &'static str)> {
     // Most needed first: the footer shows as many as fit.
-    const ORDER: [&str; 14] = [
-        "?", "q", "Esc", "a", "e", "d", "1-7", "[ ]", "t", "Enter", "/", "p", "h/l", "j/k",
+    const ORDER: [&str; 15] = [
+        "?", "q", "Esc", "a", "e", "d", "1-7", "[ ]", "t", "Enter", "/", "p", "h/l", "j/k", "i",
     ];
     let mut out: Vec<&Binding> = BINDINGS
         .iter()

@@ -73,6 +73,8 @@ pub enum Action {
     NextPeriod,
     /// To the current period, or from an empty current period to the latest with data.
     CurrentOrLatest,
+    /// What the figures are built from: the data coverage and the KPIs left blank.
+    ShowData,
     CyclePeriodKind,
     OpenTeamPicker,
     ToggleRows,
@@ -203,6 +205,10 @@ pub enum Overlay {
     Help,
     Card {
         rep: RepId,
+        scroll: u16,
+    },
+    /// What the figures on show are built from (data coverage), scrollable.
+    Data {
         scroll: u16,
     },
     Picker {
@@ -636,7 +642,7 @@ impl App {
         match self.overlay {
             Overlay::None => Context::Board,
             Overlay::Help => Context::Help,
-            Overlay::Card { .. } => Context::Card,
+            Overlay::Card { .. } | Overlay::Data { .. } => Context::Card,
             Overlay::Picker { .. } => Context::Picker,
             Overlay::Menu { .. } => Context::Menu,
             Overlay::Entries { .. } => Context::Entries,
@@ -799,7 +805,7 @@ impl App {
                     _ => {}
                 }
             }
-            (Overlay::Card { scroll, .. }, a) => match a {
+            (Overlay::Card { scroll, .. } | Overlay::Data { scroll }, a) => match a {
                 Action::Back => self.overlay = Overlay::None,
                 Action::ToggleHelp => self.overlay = Overlay::Help,
                 Action::Down => *scroll = scroll.saturating_add(1),
@@ -915,6 +921,7 @@ impl App {
                     }
                 }
                 Action::ToggleHelp => self.overlay = Overlay::Help,
+                Action::ShowData => self.overlay = Overlay::Data { scroll: 0 },
                 Action::Quit => self.quit = true,
                 Action::AddEntry => {
                     if self.cannot_write() {

@@ -294,12 +294,26 @@ fn c_goes_to_the_current_period_and_back_to_the_latest_with_data() {
     let mut a = board_on_the_first_days_of_december();
     assert_eq!(a.shown_period().label(), "2026-11");
     // The notice says why November is shown and how to reach December.
-    let banner = crate::ui::banner_text(&a).unwrap();
+    let banner = crate::ui::banner_text(&a, 200).unwrap();
     assert!(
         banner.contains("December 2026 — no sales or activity yet; showing November 2026")
             && banner.contains("c: December 2026"),
         "{banner}"
     );
+    // At 80 columns the short wording still names both months and the key.
+    let short = crate::ui::banner_text(&a, 79).unwrap();
+    assert_eq!(
+        short,
+        "December 2026 — no sales yet; showing November 2026 · c: December 2026"
+    );
+    a.lang = Lang::Ru;
+    let short = crate::ui::banner_text(&a, 79).unwrap();
+    assert!(
+        unicode_width::UnicodeWidthStr::width(short.as_str()) <= 79,
+        "{short}"
+    );
+    assert!(short.contains("c: декабрь 2026"), "{short}");
+    a.lang = Lang::En;
     // c: December, as it is (plans, surveys, calls typed today, zeros with pace).
     assert!(key(&mut a, KeyCode::Char('c')));
     assert_eq!(a.period.label(), "2026-12");
@@ -307,7 +321,7 @@ fn c_goes_to_the_current_period_and_back_to_the_latest_with_data() {
     settle(&mut a);
     assert_eq!(a.shown_period().label(), "2026-12");
     // December is empty: the notice says so, and c leads back to November.
-    let banner = crate::ui::banner_text(&a).unwrap();
+    let banner = crate::ui::banner_text(&a, 200).unwrap();
     assert!(
         banner.contains("December 2026 — no sales or activity yet · c: November 2026"),
         "{banner}"
@@ -319,7 +333,11 @@ fn c_goes_to_the_current_period_and_back_to_the_latest_with_data() {
     key(&mut a, KeyCode::Char('['));
     settle(&mut a);
     assert_eq!(a.shown_period().label(), "2026-10");
-    assert_eq!(crate::ui::banner_text(&a), None, "October needs no notice");
+    assert_eq!(
+        crate::ui::banner_text(&a, 200),
+        None,
+        "October needs no notice"
+    );
     assert!(key(&mut a, KeyCode::Char('c')));
     settle(&mut a);
     assert_eq!(a.shown_period().label(), "2026-12");

@@ -63,8 +63,13 @@ pub struct Alert {
     pub rep_id: Option<RepId>,
     pub rep: Option<String>,
     /// When the condition arose (survey date, due date, inquiry time…); for figures of the
-    /// period as a whole, the start of the day they are "as of".
+    /// period as a whole, the start of the day they are "as of" (for ordering only: those
+    /// alerts name their `period` instead).
     pub at: Timestamp,
+    /// For alerts about the period's figures as a whole (behind pace, win rate, cycle,
+    /// meetings, calls, contact gaps, LTV : CAC): the period they concern. `None` for an
+    /// alert about one event (a survey, a test, an invoice, an inquiry), which has `at`.
+    pub period: Option<crate::period::Period>,
     pub value: f64,
     pub threshold: f64,
     pub message: String,
@@ -79,6 +84,8 @@ pub(crate) struct Input {
     pub stamp: Timestamp,
     pub as_of: NaiveDate,
     pub start_of: fn(NaiveDate) -> Timestamp,
+    /// The period the report is for.
+    pub period: crate::period::Period,
 }
 
 /// Minimum closed opportunities before a win rate is judged.
@@ -116,23 +123,26 @@ pub(crate) fn gather(
         }
         let k = &r.kpis;
         let name = r.rep.name.clone();
-        let mut push = |kind, at, value: f64, threshold: f64, message: String| {
-            out.push(Alert {
-                kind,
-                rep_id: Some(r.rep.id),
-                rep: Some(name.clone()),
-                at,
-                value,
-                threshold,
-                message: format!("{name}: {message}"),
-            });
-        };
+        // `at`: when the event happened; `None` for the period's figures as a whole.
+        let mut push =
+            |kind, at: Option<Timestamp>, value: f64, threshold: f64, message: String| {
+                out.push(Alert {
+                    kind,
+                    rep_id: Some(r.rep.id),
+                    rep: Some(name.clone()),
+                    at: at.unwrap_or(input.stamp),
+                    period: at.is_none().then_some(input.period),
+                    value,
+                    threshold,
+                    message: format!("{name}: {message}"),
+                });
+            };
         if k.pace.behind {
             let done = k.revenue_attainment.unwrap_or(0.0);
             let expected = k.pace.expected_share.unwrap_or(0.0);
             push(
                 AlertKind::BehindPace,
-                input.stamp,
+                None,
                 done,
                 expected,
                 format!(
@@ -149,7 +159,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::LowWinRate,
-                input.stamp,
+                None,
                 rate,
                 s.win_rate_warn_pct as f64 / 100.0,
                 format!(
@@ -171,7 +181,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::SlowCycle,
-                input.stamp,
+                None,
                 m,
                 b,
                 format!(
@@ -201,7 +211,7 @@ pub(crate) fn gather(
                 };
                 push(
                     AlertKind::BurnoutRisk,
-                    (input.start_of)(last.taken_on),
+                    Some((input.start_of)(last.taken_on)),
                     last.score as f64,
                     s.burnout_score as f64,
                     format!("burnout risk — {why} on {}", last.taken_on),
@@ -222,7 +232,7 @@ pub(crate) fn gather(
             let sum: i64 = overdue.iter().fold(0i64, |a, i| a.saturating_add(i.amount));
             push(
                 AlertKind::OverdueInvoices,
-                (input.start_of)(latest),
+                Some((input.start_of)(latest)),
                 sum as f64,
                 0.0,
                 format!(
@@ -247,8 +257,7 @@ pub(crate) fn gather(
                             > s.response_sla_minutes * 60
                 })
                 .map(|q| q.received_at)
-                .max()
-                .unwrap_or(input.stamp);
+                .max();
             push(
                 AlertKind::ResponseOverSla,
                 latest,
@@ -264,7 +273,7 @@ pub(crate) fn gather(
             let pace = a.meetings_pace.unwrap_or(0.0);
             push(
                 AlertKind::MeetingsBelowMinimum,
-                input.stamp,
+                None,
                 pace,
                 s.meetings_min_pct as f64 / 100.0,
                 format!(
@@ -285,7 +294,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::KnowledgeBelowMinimum,
-                (input.start_of)(t.taken_on),
+                Some((input.start_of)(t.taken_on)),
                 t.score as f64,
                 s.knowledge_min_pct as f64,
                 format!(
@@ -299,7 +308,7 @@ pub(crate) fn gather(
         {
             push(
                 AlertKind::FewWinsPerCall,
-                input.stamp,
+                None,
                 w,
                 s.won_per_100_calls_min as f64,
                 format!(
@@ -311,7 +320,7 @@ pub(crate) fn gather(
         if a.not_contacted > 0 {
             push(
                 AlertKind::CustomersNotContacted,
-                input.stamp,
+                None,
                 a.not_contacted as f64,
                 s.no_contact_days as f64,
                 format!(
@@ -329,6 +338,7 @@ pub(crate) fn gather(
             rep_id: None,
             rep: None,
             at: input.stamp,
+            period: Some(input.period),
             value: ratio,
             threshold: 3.0,
             message: format!("{scope}: LTV : CAC is {ratio:.1} (healthy is 3 or more)"),

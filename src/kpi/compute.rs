@@ -3,6 +3,7 @@
 //! therefore exactly the sum of their reps' rows; only targets may be set explicitly for a
 //! team (a team plan), which overrides the sum of its members' plans.
 
+use super::catalogue::{self, Have, Source};
 use super::deal::{DealPath, open_at, stage_at};
 use super::figures::*;
 use super::{Ctx, alerts, growth, mean, median, percentile, ratio};
@@ -61,6 +62,118 @@ struct Index<'a> {
     allocated_cost: HashMap<CustomerId, f64>,
     /// Campaign and other acquisition cost in the period that no new customer carries.
     total_acquisition_cost: f64,
+    /// The kinds of rows the window has at all (the scope-level kinds are decided per
+    /// scope in `finish`).
+    have: Have,
+    coverage: Coverage,
+}
+
+/// Counts the rows of each kind in the window, for every rep the data covers (not only the
+/// reps a team's report prepares: every scope is judged against the same data).
+fn coverage(data: &Dataset, ctx: &Ctx, cur: (Timestamp, Timestamp)) -> Coverage {
+    let period = ctx.period;
+    let mut c = Coverage {
+        deals: data.deals.len() as i64,
+        surveys: data
+            .surveys
+            .iter()
+            .filter(|x| x.taken_on < period.end)
+            .count() as i64,
+        tests: data
+            .knowledge
+            .iter()
+            .filter(|x| x.taken_on < period.end)
+            .count() as i64,
+        campaigns: data
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_on < period.end && c.ends_on >= period.start)
+            .count() as i64,
+        acquisition_costs: data
+            .acquisition_costs
+            .iter()
+            .filter(|a| period.contains(a.spent_on))
+            .count() as i64,
+        inquiries: data.inquiries.len() as i64,
+        invoices: data.invoices.len() as i64,
+        customers: data.customers.len() as i64,
+        churned_customers: data
+            .customers
+            .iter()
+            .filter(|c| c.churned_on.is_some())
+            .count() as i64,
+        calls_and_meetings: data.activity_days.iter().fold(0i64, |n, a| {
+            n.saturating_add(a.calls).saturating_add(a.meetings)
+        }),
+        ..Coverage::default()
+    };
+    let months = period.months_touched();
+    c.plans = data
+        .plans
+        .iter()
+        .chain(&data.team_plans)
+        .filter(|p| months.contains(&p.month))
+        .count() as i64;
+    // Deals with history: the stage changes come in the deals' order, each deal's together.
+    let mut with_history: HashSet<DealId> = HashSet::default();
+    for ch in &data.stage_changes {
+        with_history.insert(ch.deal_id);
+    }
+    // The stages of the path to a win that some deal of the window passed through: lead
+    // and won always count (every deal starts as a lead; a win is an outcome, not a step a
+    // sales process may leave out); the others when a deal is in one, was lost at one, or
+    // its history names one.
+    let mut used: HashSet<Stage> = [Stage::Lead, Stage::Won].into_iter().collect();
+    for ch in &data.stage_changes {
+        used.extend(ch.from_stage);
+        used.insert(ch.to_stage);
+    }
+    for d in &data.deals {
+        used.insert(d.stage);
+        used.extend(d.lost_from_stage);
+        let history = with_history.contains(&d.id);
+        c.deals_with_history += i64::from(history);
+        c.deals_with_customer += i64::from(d.customer_id.is_some());
+        c.scored_deals += i64::from(d.score.is_some());
+        c.deals_of_other_kinds += i64::from(d.kind != DealKind::New);
+        if d.stage == Stage::Won && in_range(d.closed_at, cur) {
+            c.won += 1;
+            c.won_with_cost += i64::from(d.cost > 0);
+        }
+        if d.stage == Stage::Lost {
+            c.lost += 1;
+            c.lost_without_stage += i64::from(d.lost_from_stage.is_none() && !history);
+        }
+    }
+    c.stages_used = Stage::PATH
+        .iter()
+        .filter(|s| used.contains(s))
+        .copied()
+        .collect();
+    c
+}
+
+/// The kinds of rows present in the window at all; the kinds judged per scope (plans,
+/// costs, loss stages, surveys, tests) are set here as present and decided in `finish`.
+fn window_have(c: &Coverage) -> Have {
+    let mut h = Have::all();
+    h.set(Source::Deals, c.deals > 0);
+    h.set(Source::StageHistory, c.deals_with_history > 0);
+    h.set(Source::Activities, c.calls_and_meetings > 0);
+    h.set(
+        Source::AcquisitionCost,
+        c.campaigns + c.acquisition_costs > 0,
+    );
+    h.set(Source::Inquiries, c.inquiries > 0);
+    h.set(Source::Invoices, c.invoices > 0);
+    h.set(
+        Source::Customers,
+        c.customers > 0 && c.deals_with_customer > 0,
+    );
+    h.set(Source::ChurnDates, c.churned_customers > 0);
+    h.set(Source::Scores, c.scored_deals > 0);
+    h.set(Source::DealKinds, c.deals_of_other_kinds > 0);
+    h
 }
 
 /// The rows whose key `keep` accepts, grouped by that key (in their order).
@@ -192,6 +305,11 @@ impl Days {
             self.days[i - 1]
         }
     }
+}
+
+/// `num ÷ target`, or `None` without a target (or a target of 0).
+fn ratio_to(num: f64, target: Option<i64>) -> Option<f64> {
+    target.and_then(|t| ratio(num, t as f64))
 }
 
 fn money(v: f64) -> Money {
@@ -359,7 +477,10 @@ impl<'a> Index<'a> {
             team_reps,
             allocated_cost: HashMap::default(),
             total_acquisition_cost: 0.0,
+            have: Have::default(),
+            coverage: coverage(data, ctx, cur),
         };
+        ix.have = window_have(&ix.coverage);
         ix.allocate_acquisition_cost();
         ix
     }
@@ -443,61 +564,65 @@ impl<'a> Index<'a> {
         ratio(inside as f64, all as f64).unwrap_or(0.0)
     }
 
-    fn team_month(&self, team: TeamId, month: NaiveDate, depth: usize) -> Targets {
+    /// A team's targets for a month: its explicit team plan, else the sum of its reps' and
+    /// sub-teams' plans; `None` when nobody in it has a plan for the month.
+    fn team_month(&self, team: TeamId, month: NaiveDate, depth: usize) -> Option<Targets> {
         if let Some(t) = self.team_plans.get(&(team, month)) {
-            return *t;
+            return Some(*t);
         }
-        let mut sum = Targets::default();
-        let mut add = |t: Targets| {
-            sum.revenue = sum.revenue.saturating_add(t.revenue);
-            sum.units = sum.units.saturating_add(t.units);
-            sum.calls = sum.calls.saturating_add(t.calls);
-            sum.meetings = sum.meetings.saturating_add(t.meetings);
-        };
+        let mut sum: Option<Targets> = None;
         for r in self.team_reps.get(&team).into_iter().flatten() {
             if let Some(t) = self.rep_plans.get(&(*r, month)) {
-                add(*t);
+                add_targets(&mut sum, t);
             }
         }
         // The depth guard keeps a (schema-forbidden, but possible via raw SQL) cycle finite.
         if depth < 32 {
             for c in self.children.get(&team).into_iter().flatten() {
-                add(self.team_month(*c, month, depth + 1));
+                if let Some(t) = self.team_month(*c, month, depth + 1) {
+                    add_targets(&mut sum, &t);
+                }
             }
         }
         sum
     }
 
+    /// The scope's targets for the period, each month's prorated by its working days in
+    /// the period; `None` when no month of it has a plan for the scope.
     fn targets(&self, scope: Scope) -> PeriodTargets {
         let p = self.ctx.period;
         let (mut rev, mut units, mut calls, mut meetings) = (0.0, 0.0, 0.0, 0.0);
+        let mut planned = false;
         for month in p.months_touched() {
             let share = Self::month_share(month, &p);
             let t = match scope {
-                Scope::Rep(r) => self.rep_plans.get(&(r, month)).copied().unwrap_or_default(),
+                Scope::Rep(r) => self.rep_plans.get(&(r, month)).copied(),
                 Scope::Team(t) => self.team_month(t, month, 0),
                 Scope::Company => {
-                    let mut sum = Targets::default();
+                    let mut sum = None;
                     for t in self.data.teams.iter().filter(|t| t.parent_id.is_none()) {
-                        let x = self.team_month(t.id, month, 0);
-                        sum.revenue = sum.revenue.saturating_add(x.revenue);
-                        sum.units = sum.units.saturating_add(x.units);
-                        sum.calls = sum.calls.saturating_add(x.calls);
-                        sum.meetings = sum.meetings.saturating_add(x.meetings);
+                        if let Some(x) = self.team_month(t.id, month, 0) {
+                            add_targets(&mut sum, &x);
+                        }
                     }
                     sum
                 }
             };
+            let Some(t) = t else { continue };
+            planned = true;
             rev += t.revenue as f64 * share;
             units += t.units as f64 * share;
             calls += t.calls as f64 * share;
             meetings += t.meetings as f64 * share;
         }
+        if !planned {
+            return PeriodTargets::default();
+        }
         PeriodTargets {
-            revenue: money(rev),
-            units: units.round() as i64,
-            calls: calls.round() as i64,
-            meetings: meetings.round() as i64,
+            revenue: Some(money(rev)),
+            units: Some(units.round() as i64),
+            calls: Some(calls.round() as i64),
+            meetings: Some(meetings.round() as i64),
         }
     }
 
@@ -558,7 +683,16 @@ impl<'a> Index<'a> {
                 }
                 if f.repeat_customer {
                     p.repeat_revenue = p.repeat_revenue.saturating_add(d.amount);
+                    p.repeat_ids.extend(d.customer_id);
                 }
+                if d.cost > 0 {
+                    p.won_with_cost += 1;
+                }
+            }
+            if !path.loss_stage_known(d)
+                && (in_range(d.closed_at, self.cur) || in_range(Some(d.created_at), self.cur))
+            {
+                p.lost_unknown += 1;
             }
             // #9: qualified deals closed in the period.
             if path.was_qualified() && in_range(d.closed_at, self.cur) {
@@ -734,9 +868,6 @@ impl<'a> Index<'a> {
         if carried && x.churned_on.is_some_and(|d| period.contains(d)) {
             c.churned += 1;
         }
-        if x.won_deals >= 2 {
-            c.repeat_customers += 1;
-        }
         if facts.sold {
             c.sold += 1;
             if facts.churned_after_sale {
@@ -766,8 +897,8 @@ impl<'a> Index<'a> {
                 now: now.won,
                 prev: before.won,
             },
-            revenue_attainment: ratio(now.revenue as f64, targets.revenue as f64),
-            units_attainment: ratio(now.units as f64, targets.units as f64),
+            revenue_attainment: ratio_to(now.revenue as f64, targets.revenue),
+            units_attainment: ratio_to(now.units as f64, targets.units),
             growth: growth(now.revenue as f64, before.revenue as f64),
             average_deal: Compared {
                 now: money_ratio(now.revenue, now.won),
@@ -803,13 +934,14 @@ impl<'a> Index<'a> {
             expected_share: expected,
             projected_revenue: project(now.revenue as f64).map(money),
             projected_units: project(now.units as f64).map(|v| v.round() as i64),
-            behind: targets.revenue > 0
-                && elapsed_wd > 0
-                && (now.revenue as f64) < expected.unwrap_or(0.0) * targets.revenue as f64,
+            behind: targets.revenue.is_some_and(|t| {
+                t > 0 && elapsed_wd > 0 && (now.revenue as f64) < expected.unwrap_or(0.0) * t as f64
+            }),
         };
 
-        k.profit = now.revenue - p.cost;
-        k.margin = ratio(k.profit as f64, now.revenue as f64);
+        let profit = now.revenue - p.cost;
+        k.profit = Some(profit);
+        k.margin = ratio(profit as f64, now.revenue as f64);
         k.upsell_cross_sell_share = ratio(
             k.upsell_revenue as f64 + k.cross_sell_revenue as f64,
             now.revenue as f64,
@@ -836,13 +968,29 @@ impl<'a> Index<'a> {
         funnel.stages = Stage::PATH
             .windows(2)
             .enumerate()
-            .map(|(i, w)| StageStep {
-                from: w[0].as_str().into(),
-                to: w[1].as_str().into(),
-                reached_from: reached[i],
-                reached_to: reached[i + 1],
-                rate: ratio(reached[i + 1] as f64, reached[i] as f64),
+            .map(|(i, w)| {
+                // A stage that no deal of the window passed through is not used: the step
+                // into it and out of it say nothing (not "100 % moved on").
+                let unused = |st: Stage| !self.coverage.stages_used.contains(&st);
+                let skipped = unused(w[0]) || unused(w[1]);
+                StageStep {
+                    from: w[0].as_str().into(),
+                    to: w[1].as_str().into(),
+                    reached_from: reached[i],
+                    reached_to: reached[i + 1],
+                    rate: if skipped {
+                        None
+                    } else {
+                        ratio(reached[i + 1] as f64, reached[i] as f64)
+                    },
+                    skipped,
+                }
             })
+            .collect();
+        funnel.skipped_stages = Stage::PATH
+            .iter()
+            .filter(|st| !self.coverage.stages_used.contains(st))
+            .map(|st| st.as_str().to_string())
             .collect();
         k.funnel = funnel;
 
@@ -865,7 +1013,7 @@ impl<'a> Index<'a> {
             },
             value_change: growth(now.pipeline_value as f64, before.pipeline_value as f64),
             forecast,
-            forecast_vs_target: ratio(forecast as f64, targets.revenue as f64),
+            forecast_vs_target: ratio_to(forecast as f64, targets.revenue),
             // Unscored deals (0) only when there are some; every score 1–5 always.
             by_score: (0..=5u8)
                 .filter(|sc| *sc >= 1 || p.by_score[0].0 > 0)
@@ -921,13 +1069,26 @@ impl<'a> Index<'a> {
             knowledge_trend: trend(&p.test_months),
         };
         k.composite = composite(s, &k, expected);
+        // No data is not zero: KPIs whose source rows are absent for this scope go blank.
+        let mut have = self.have;
+        have.set(Source::CostOfGoods, now.won == 0 || p.won_with_cost > 0);
+        have.set(Source::LossStage, p.lost_unknown == 0);
+        have.set(Source::Plans, targets.revenue.is_some());
+        have.set(Source::Surveys, !p.latest.is_empty());
+        have.set(Source::Tests, !p.tests.is_empty());
+        catalogue::apply(&mut k, have);
         k
     }
 
     fn activity(&self, p: &Part, t: &PeriodTargets, expected: Option<f64>) -> Activity {
         let s = self.s;
         let (now, before) = (&p.now, &p.before);
-        let paced = |target: i64| expected.map(|e| e * target as f64).filter(|v| *v > 0.0);
+        let paced = |target: Option<i64>| {
+            expected
+                .zip(target)
+                .map(|(e, t)| e * t as f64)
+                .filter(|v| *v > 0.0)
+        };
         let mut a = Activity {
             calls: Compared {
                 now: now.calls,
@@ -937,8 +1098,8 @@ impl<'a> Index<'a> {
                 now: now.meetings,
                 prev: before.meetings,
             },
-            calls_attainment: ratio(now.calls as f64, t.calls as f64),
-            meetings_attainment: ratio(now.meetings as f64, t.meetings as f64),
+            calls_attainment: ratio_to(now.calls as f64, t.calls),
+            meetings_attainment: ratio_to(now.meetings as f64, t.meetings),
             calls_pace: paced(t.calls).and_then(|p| ratio(now.calls as f64, p)),
             meetings_pace: paced(t.meetings).and_then(|p| ratio(now.meetings as f64, p)),
             won_per_100_calls: ratio(now.won as f64 * 100.0, now.calls as f64),
@@ -969,6 +1130,12 @@ impl<'a> Index<'a> {
         let mut c = p.customers.clone();
         c.churn_rate = ratio(c.churned as f64, c.active_at_start as f64);
         c.churn_after_sale = ratio(c.churned_after_sale as f64, c.sold as f64);
+        // #20 from the scope's won deals of the period: the customers with two won deals
+        // or more among them (each once), and the share of revenue they brought.
+        let mut repeat = p.repeat_ids.clone();
+        repeat.sort_unstable();
+        repeat.dedup();
+        c.repeat_customers = repeat.len() as i64;
         c.repeat_revenue_share = ratio(p.repeat_revenue as f64, revenue as f64);
         c.arpu = money_ratio(revenue, c.active);
         let months = period.months();
@@ -981,10 +1148,13 @@ impl<'a> Index<'a> {
         c.cac = money_ratio(c.acquisition_cost, c.new.now);
         let cap = s.lifetime_cap_months.max(1) as f64;
         let monthly_churn = c.churn_rate.and_then(|r| ratio(r, months));
-        c.lifetime_months = Some(match monthly_churn {
-            Some(m) if m > 0.0 => (1.0 / m).min(cap),
+        let lifetime = match monthly_churn {
+            Some(m) if m > 0.0 && 1.0 / m < cap => 1.0 / m,
+            // No churn (or none recorded): the setting's cap stands in for a lifetime.
             _ => cap,
-        });
+        };
+        c.lifetime_months = Some(lifetime);
+        c.lifetime_capped = lifetime >= cap;
         c.ltv = match (c.arpu_monthly, margin, c.lifetime_months) {
             (Some(arpu), Some(m), Some(life)) => {
                 Some(money(arpu as f64 * m * life) - c.cac.unwrap_or(0))
@@ -1033,6 +1203,13 @@ struct Part {
     cycle_days: Vec<f64>,
     daily: Vec<Money>,
     repeat_revenue: Money,
+    /// #20 the customers of won deals of the period with two won deals or more (each
+    /// customer once per deal; counted distinct in `customers`).
+    repeat_ids: Vec<CustomerId>,
+    /// Won deals of the period with a cost of goods (margin needs some).
+    won_with_cost: i64,
+    /// Lost deals of the period (closed in it, or in its cohort) whose loss stage is unknown.
+    lost_unknown: i64,
     leads: i64,
     qualified: i64,
     cohort_won: i64,
@@ -1083,6 +1260,9 @@ impl Part {
             *a = a.saturating_add(*b);
         }
         self.repeat_revenue = self.repeat_revenue.saturating_add(o.repeat_revenue);
+        self.repeat_ids.extend_from_slice(&o.repeat_ids);
+        self.won_with_cost += o.won_with_cost;
+        self.lost_unknown += o.lost_unknown;
         self.leads = self.leads.saturating_add(o.leads);
         self.qualified = self.qualified.saturating_add(o.qualified);
         self.cohort_won = self.cohort_won.saturating_add(o.cohort_won);
@@ -1114,7 +1294,6 @@ impl Part {
         c.churned = c.churned.saturating_add(x.churned);
         c.sold = c.sold.saturating_add(x.sold);
         c.churned_after_sale = c.churned_after_sale.saturating_add(x.churned_after_sale);
-        c.repeat_customers = c.repeat_customers.saturating_add(x.repeat_customers);
         self.allocated += o.allocated;
         self.outstanding = self.outstanding.saturating_add(o.outstanding);
         self.overdue = self.overdue.saturating_add(o.overdue);
@@ -1166,6 +1345,15 @@ impl Sums {
     }
 }
 
+/// Adds a month's targets to a running sum (which starts as "no plan").
+fn add_targets(sum: &mut Option<Targets>, t: &Targets) {
+    let s = sum.get_or_insert_with(Targets::default);
+    s.revenue = s.revenue.saturating_add(t.revenue);
+    s.units = s.units.saturating_add(t.units);
+    s.calls = s.calls.saturating_add(t.calls);
+    s.meetings = s.meetings.saturating_add(t.meetings);
+}
+
 /// The share of a campaign's cost and baseline that falls inside the period, by days.
 pub(crate) fn campaign_share(c: &Campaign, p: &Period) -> f64 {
     let all = (c.ends_on - c.starts_on).num_days() + 1;
@@ -1203,21 +1391,13 @@ fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
     let share = expected.unwrap_or(1.0);
     let cap = s.composite_cap_pct as f64 / 100.0;
     let parts = [
-        (
-            s.weight_revenue,
-            k.revenue.now as f64,
-            k.targets.revenue as f64,
-        ),
-        (s.weight_units, k.units.now as f64, k.targets.units as f64),
-        (
-            s.weight_calls,
-            k.activity.calls.now as f64,
-            k.targets.calls as f64,
-        ),
+        (s.weight_revenue, k.revenue.now as f64, k.targets.revenue),
+        (s.weight_units, k.units.now as f64, k.targets.units),
+        (s.weight_calls, k.activity.calls.now as f64, k.targets.calls),
         (
             s.weight_meetings,
             k.activity.meetings.now as f64,
-            k.targets.meetings as f64,
+            k.targets.meetings,
         ),
     ];
     let (mut sum, mut weights) = (0.0, 0.0);
@@ -1225,7 +1405,7 @@ fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
         if w <= 0 {
             continue;
         }
-        if let Some(att) = ratio(actual, target * share) {
+        if let Some(att) = target.and_then(|t| ratio(actual, t as f64 * share)) {
             sum += w as f64 * att.min(cap);
             weights += w as f64;
         }
@@ -1422,6 +1602,7 @@ pub fn compute(data: &Dataset, ctx: &Ctx, scope: Scope) -> Result<Report, String
         products,
         campaigns,
         alerts,
+        coverage: ix.coverage.clone(),
         settings: data.settings.clone(),
     })
 }
@@ -1435,6 +1616,7 @@ impl Index<'_> {
             stamp: (self.ctx.start_of)(self.as_of),
             as_of: self.as_of,
             start_of: self.ctx.start_of,
+            period: self.ctx.period,
         }
     }
 }
@@ -1488,13 +1670,15 @@ fn breakdowns<'d>(
                 _ => None,
             };
             if let Some(by_id) = regions {
-                let target: Money = reps
+                let target: Option<Money> = reps
                     .iter()
                     .filter(|r| by_id.get(r).is_some_and(|x| x.region == b.name))
-                    .map(|r| ix.targets(Scope::Rep(*r)).revenue)
-                    .fold(0, Money::saturating_add);
-                b.target = Some(target);
-                b.attainment = ratio(b.revenue.now as f64, target as f64);
+                    .filter_map(|r| ix.targets(Scope::Rep(*r)).revenue)
+                    .fold(None, |sum: Option<Money>, t| {
+                        Some(sum.unwrap_or(0).saturating_add(t))
+                    });
+                b.target = target;
+                b.attainment = ratio_to(b.revenue.now as f64, target);
             }
             b
         })

@@ -12,6 +12,16 @@ pub struct DealPath {
     pub qualified_at: Option<Timestamp>,
     /// Stays in open stages: (stage, entered, left). The last stay of an open deal has no end.
     pub stays: Vec<(Stage, Timestamp, Option<Timestamp>)>,
+    /// The deal has recorded stage changes.
+    pub has_history: bool,
+}
+
+impl DealPath {
+    /// For a lost deal: whether the stage it was lost at is known (from `lost_from_stage`
+    /// or its history). Without it, the deal counts as lost at lead.
+    pub fn loss_stage_known(&self, deal: &Deal) -> bool {
+        deal.stage != Stage::Lost || deal.lost_from_stage.is_some() || self.has_history
+    }
 }
 
 impl DealPath {
@@ -69,6 +79,7 @@ impl DealPath {
             reached,
             qualified_at,
             stays,
+            has_history: !changes.is_empty(),
         }
     }
 

@@ -14,13 +14,14 @@ pub struct Compared<T> {
     pub prev: T,
 }
 
-/// Targets for the period (monthly plans prorated by working days).
+/// Targets for the period (monthly plans prorated by working days); `None` when no plan
+/// covers the scope in the period (no plan is not a target of 0).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct PeriodTargets {
-    pub revenue: Money,
-    pub units: i64,
-    pub calls: i64,
-    pub meetings: i64,
+    pub revenue: Option<Money>,
+    pub units: Option<i64>,
+    pub calls: Option<i64>,
+    pub meetings: Option<i64>,
 }
 
 /// #3 pace and projection.
@@ -45,6 +46,9 @@ pub struct StageStep {
     pub reached_from: i64,
     pub reached_to: i64,
     pub rate: Option<f64>,
+    /// No deal of the window passed through one of the two stages (its `rate` is null):
+    /// the stage is not used, not 100 % moved on.
+    pub skipped: bool,
 }
 
 /// #13 open deals with one score.
@@ -84,6 +88,9 @@ pub struct Funnel {
     pub lead_conversion: Option<f64>,
     /// #11 stage-to-stage conversion along lead → qualified → proposal → negotiation → won.
     pub stages: Vec<StageStep>,
+    /// Stages of that path that no deal of the window passed through (their steps are
+    /// `skipped`).
+    pub skipped_stages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -172,6 +179,9 @@ pub struct Customers {
     pub cac: Option<Money>,
     /// #26 LTV = monthly ARPU × gross margin × lifetime (1 ÷ monthly churn, capped) − CAC.
     pub lifetime_months: Option<f64>,
+    /// The lifetime is the `lifetime_cap_months` setting, not a figure from data (no churn
+    /// in the period, or none recorded at all).
+    pub lifetime_capped: bool,
     pub ltv: Option<Money>,
     pub ltv_to_cac: Option<f64>,
 }
@@ -225,7 +235,7 @@ pub struct Kpis {
     /// #6 won revenue ÷ won deals.
     pub average_deal: Compared<Option<Money>>,
     /// #7 profit = Σ (amount − cost); margin = profit ÷ revenue.
-    pub profit: Money,
+    pub profit: Option<Money>,
     pub margin: Option<f64>,
     /// #29 revenue ÷ units.
     pub average_unit_price: Compared<Option<Money>>,
@@ -245,6 +255,21 @@ pub struct Kpis {
     pub composite: Composite,
     /// Won revenue per day of the period (index 0 = first day), for the chart.
     pub daily_revenue: Vec<Money>,
+    /// The KPIs (catalogue keys) whose source rows are absent for this scope, each with
+    /// the kinds of rows it lacks: they show "—", their figures are `null` in JSON.
+    pub no_data: std::collections::BTreeMap<&'static str, Vec<super::Source>>,
+}
+
+impl Kpis {
+    /// True unless the KPI `key` (a catalogue key) lacks its source rows for this scope.
+    pub fn knows(&self, key: &str) -> bool {
+        !self.no_data.contains_key(key)
+    }
+
+    /// The kinds of rows KPI `key` lacks for this scope (empty when it has them all).
+    pub fn lacks(&self, key: &str) -> &[super::Source] {
+        self.no_data.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -300,6 +325,72 @@ pub struct CampaignKpis {
     pub cac: Option<Money>,
 }
 
+/// What the figures of a report are built from: how many rows of each kind its window
+/// (the period and the one before) holds, for every team it may show. A kind with no rows
+/// leaves the KPIs that need it blank (see [`super::catalogue`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Coverage {
+    /// Deals created, closed or open in the window.
+    pub deals: i64,
+    /// Of those, deals with stage history.
+    pub deals_with_history: i64,
+    /// Won deals of the period, and those with a cost of goods.
+    pub won: i64,
+    pub won_with_cost: i64,
+    /// Lost deals of the window, and those that do not say where they were lost (no
+    /// `lost_from_stage`, no history: they count as lost at lead).
+    pub lost: i64,
+    pub lost_without_stage: i64,
+    /// Monthly plan rows (reps' and teams') for the period's months.
+    pub plans: i64,
+    /// Calls and meetings in the window.
+    pub calls_and_meetings: i64,
+    /// Satisfaction surveys and knowledge tests up to the period's end.
+    pub surveys: i64,
+    pub tests: i64,
+    /// Campaigns that ran in the period, and other acquisition spending rows in it.
+    pub campaigns: i64,
+    pub acquisition_costs: i64,
+    /// Inquiries received in the window; invoices open in it.
+    pub inquiries: i64,
+    pub invoices: i64,
+    /// Customers, deals of the window that name their customer, customers with a churn date.
+    pub customers: i64,
+    pub deals_with_customer: i64,
+    pub churned_customers: i64,
+    /// Deals of the window with a score, and with a kind other than `new`.
+    pub scored_deals: i64,
+    pub deals_of_other_kinds: i64,
+    /// The stages of lead → … → won that some deal of the window passed through (lead
+    /// and won always); the others are skipped in stage-to-stage conversion.
+    pub stages_used: Vec<crate::model::Stage>,
+}
+
+impl Coverage {
+    /// How many rows of `source` the window has, and out of how many when it is a share
+    /// of something (won deals with a cost, of all won deals).
+    pub fn rows(&self, source: super::Source) -> (i64, Option<i64>) {
+        use super::Source as S;
+        match source {
+            S::Deals => (self.deals, None),
+            S::StageHistory => (self.deals_with_history, Some(self.deals)),
+            S::LossStage => (self.lost - self.lost_without_stage, Some(self.lost)),
+            S::CostOfGoods => (self.won_with_cost, Some(self.won)),
+            S::Plans => (self.plans, None),
+            S::Activities => (self.calls_and_meetings, None),
+            S::Surveys => (self.surveys, None),
+            S::Tests => (self.tests, None),
+            S::AcquisitionCost => (self.campaigns + self.acquisition_costs, None),
+            S::Inquiries => (self.inquiries, None),
+            S::Invoices => (self.invoices, None),
+            S::Customers => (self.deals_with_customer, Some(self.deals)),
+            S::ChurnDates => (self.churned_customers, Some(self.customers)),
+            S::Scores => (self.scored_deals, Some(self.deals)),
+            S::DealKinds => (self.deals_of_other_kinds, Some(self.deals)),
+        }
+    }
+}
+
 /// The whole computation for one period and scope.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -319,6 +410,8 @@ pub struct Report {
     pub campaigns: Vec<CampaignKpis>,
     /// #34 every warning, newest first.
     pub alerts: Vec<Alert>,
+    /// What the figures are built from (the rows of each kind in the window).
+    pub coverage: Coverage,
     /// The KPI rules the figures were computed with (thresholds, weights).
     pub settings: crate::settings::Settings,
 }

@@ -5,11 +5,13 @@
 //! Every rate is an `Option<f64>`: `None` when its denominator is zero, shown as "—".
 
 mod alerts;
+pub mod catalogue;
 mod compute;
 pub mod deal;
 mod figures;
 
 pub use alerts::{Alert, AlertKind};
+pub use catalogue::{CATALOGUE, Have, Kpi, Source};
 pub use compute::{Scope, compute};
 pub use figures::*;
 

@@ -427,7 +427,7 @@ fn plan_attainment_pace_growth_and_deal_size() {
             prev: 2_500_000
         }
     );
-    assert_eq!(k.targets.revenue, 10_000_000);
+    assert_eq!(k.targets.revenue, Some(10_000_000));
     assert!(close(k.revenue_attainment, 0.5)); // #1
     assert!(close(k.units_attainment, 0.5)); // #2: 5 of 10
     // #3: 16 of 21 working days; 50k < 16/21 × 100k; projected 50k ÷ 16 × 21.
@@ -438,7 +438,7 @@ fn plan_attainment_pace_growth_and_deal_size() {
     assert!(close(k.growth, 1.0)); // #4: (50 − 25) ÷ 25
     assert_eq!(k.average_deal.now, Some(2_500_000)); // #6
     assert_eq!(k.average_deal.prev, Some(2_500_000));
-    assert_eq!(k.profit, 2_800_000); // #7: (50 − 22)
+    assert_eq!(k.profit, Some(2_800_000)); // #7: (50 − 22)
     assert!(close(k.margin, 0.56));
     assert_eq!(k.average_unit_price.now, Some(1_000_000)); // #29: 50k ÷ 5 units
 }
@@ -626,10 +626,10 @@ fn team_targets_roll_up_with_explicit_team_plans() {
             .targets
             .revenue
     };
-    assert_eq!(target("A"), 15_000_000); // Anna + Boris
-    assert_eq!(target("B"), 30_000_000); // explicit team plan
-    assert_eq!(target("Dept"), 45_000_000);
-    assert_eq!(r.total.targets.revenue, 45_000_000);
+    assert_eq!(target("A"), Some(15_000_000)); // Anna + Boris
+    assert_eq!(target("B"), Some(30_000_000)); // explicit team plan
+    assert_eq!(target("Dept"), Some(45_000_000));
+    assert_eq!(r.total.targets.revenue, Some(45_000_000));
     assert_eq!(
         r.teams.iter().map(|t| t.depth).collect::<Vec<_>>(),
         vec![0, 1, 1]
@@ -1034,7 +1034,7 @@ fn huge_amounts_written_with_sql_saturate_instead_of_wrapping() {
         assert_eq!(k.units.now, i64::MAX);
         assert!(k.pipeline.forecast >= 0 && k.daily_revenue.iter().all(|v| *v >= 0));
     }
-    assert!(r.total.targets.revenue > 0);
+    assert!(r.total.targets.revenue.is_some_and(|t| t > 0));
     assert!(r.teams.iter().all(|t| t.kpis.revenue.now >= 0));
     assert!(r.locations.iter().all(|l| l.revenue.now >= 0));
 }

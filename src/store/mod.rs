@@ -2,6 +2,7 @@
 //! validated writes, change detection.
 
 mod access;
+mod coverage;
 mod csvio;
 mod entries;
 mod lossy;
@@ -10,6 +11,7 @@ pub mod seed;
 mod write;
 
 pub use access::{Grant, Permit, Role};
+pub use coverage::{FileCoverage, Kind as DataKind};
 pub use csvio::{ImportKind, ImportReport, RowError};
 pub use entries::Deletion;
 pub use query::{Affected, DataWindow, Dataset};

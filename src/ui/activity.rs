@@ -59,9 +59,12 @@ fn change(now: i64, prev: i64) -> Option<f64> {
     (prev > 0).then(|| now as f64 / prev as f64 - 1.0)
 }
 
-/// A count with a warning flag in front when it is above zero: `!2` or `0`.
-fn flagged_count(n: i64, f: &Fmt) -> Line<'static> {
-    if n > 0 {
+/// A count with a warning flag in front when it is above zero: `!2` or `0`; "—" when
+/// its KPI has no data (no zero without rows to count).
+fn flagged_count(k: &Kpis, key: &str, n: i64, f: &Fmt) -> Line<'static> {
+    if !k.knows(key) {
+        right("—".into())
+    } else if n > 0 {
         Line::from(vec![
             widgets::flag(true, f.theme),
             Span::raw(format::group(n, f.lang)),
@@ -90,8 +93,8 @@ const COLUMNS: &[Column] = &[
         cell: |k, f| {
             right(format!(
                 "{}/{}",
-                format::group(k.activity.calls.now, f.lang),
-                format::group(k.targets.calls, f.lang)
+                widgets::known_count(k, "calls", k.activity.calls.now, f.lang),
+                widgets::opt_count(k.targets.calls, f.lang)
             ))
         },
     },
@@ -123,7 +126,8 @@ const COLUMNS: &[Column] = &[
         min_screen: 150,
         cell: |k, f| {
             let a = &k.activity;
-            Line::from(trend(change(a.calls.now, a.calls.prev), true, f.theme)).right_aligned()
+            let c = change(a.calls.now, a.calls.prev).filter(|_| k.knows("calls"));
+            Line::from(trend(c, true, f.theme)).right_aligned()
         },
     },
     Column {
@@ -138,8 +142,8 @@ const COLUMNS: &[Column] = &[
         cell: |k, f| {
             right(format!(
                 "{}/{}",
-                format::group(k.activity.meetings.now, f.lang),
-                format::group(k.targets.meetings, f.lang)
+                widgets::known_count(k, "meetings", k.activity.meetings.now, f.lang),
+                widgets::opt_count(k.targets.meetings, f.lang)
             ))
         },
     },
@@ -175,7 +179,7 @@ const COLUMNS: &[Column] = &[
         cell: |k, f| {
             let a = &k.activity;
             Line::from(trend(
-                change(a.meetings.now, a.meetings.prev),
+                change(a.meetings.now, a.meetings.prev).filter(|_| k.knows("meetings")),
                 true,
                 f.theme,
             ))
@@ -237,6 +241,9 @@ const COLUMNS: &[Column] = &[
         min_screen: 120,
         cell: |k, f| {
             let a = &k.activity;
+            if !k.knows("response_minutes") {
+                return right("—".into());
+            }
             let mut spans = vec![Span::raw(format::group(a.inquiries, f.lang))];
             if a.unanswered > 0 {
                 spans.push(Span::raw(" "));
@@ -277,7 +284,7 @@ const COLUMNS: &[Column] = &[
         head: |f| [f.lang.t("Over", "Выше"), "SLA"],
         width: (4, 5),
         min_screen: 0,
-        cell: |k, f| flagged_count(k.activity.over_sla, f),
+        cell: |k, f| flagged_count(k, "response_minutes", k.activity.over_sla, f),
     },
     Column {
         head: |f| {
@@ -307,13 +314,13 @@ const COLUMNS: &[Column] = &[
         },
         width: (4, 8),
         min_screen: 0,
-        cell: |k, f| flagged_count(k.activity.not_contacted, f),
+        cell: |k, f| flagged_count(k, "engagement", k.activity.not_contacted, f),
     },
 ];
 
 /// The pace marker only makes sense against a target.
-fn pace_for(k: &Kpis, target: i64) -> Option<f64> {
-    if target > 0 {
+fn pace_for(k: &Kpis, target: Option<i64>) -> Option<f64> {
+    if target.is_some_and(|t| t > 0) {
         k.pace.expected_share
     } else {
         None
@@ -360,24 +367,54 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     let a = &k.activity;
     let n = |v: i64| format::group(v, lang);
     let of = lang.t("of", "из");
-    let mut line1 = vec![
-        Span::styled(format!(" {} ", lang.t("Calls", "Звонки")), t.title),
-        Span::raw(format!("{} {of} {} ", n(a.calls.now), n(k.targets.calls))),
-        trend(change(a.calls.now, a.calls.prev), true, t),
-        Span::raw(" · "),
-        Span::styled(format!("{} ", lang.t("Meetings", "Встречи")), t.title),
-        Span::raw(format!(
-            "{} {of} {} ",
-            n(a.meetings.now),
-            n(k.targets.meetings)
-        )),
-        trend(change(a.meetings.now, a.meetings.prev), true, t),
-        Span::raw(format!(
-            " · {} {}",
-            lang.t("pace", "темп"),
-            format::percent(k.pace.expected_share)
-        )),
-    ];
+    let calls_known = k.knows("calls");
+    let count = |key: &str, v: i64| widgets::known_count(k, key, v, lang);
+    let mut line1 = if !calls_known {
+        // No calls or meetings recorded: no counts, no targets, no trends to show.
+        vec![
+            Span::styled(format!(" {} ", lang.t("Calls", "Звонки")), t.title),
+            Span::raw("— · "),
+            Span::styled(format!("{} ", lang.t("Meetings", "Встречи")), t.title),
+            Span::raw("—"),
+        ]
+    } else {
+        vec![
+            Span::styled(format!(" {} ", lang.t("Calls", "Звонки")), t.title),
+            Span::raw(format!(
+                "{} {of} {} ",
+                count("calls", a.calls.now),
+                widgets::opt_count(k.targets.calls, lang)
+            )),
+            trend(
+                change(a.calls.now, a.calls.prev).filter(|_| calls_known),
+                true,
+                t,
+            ),
+            Span::raw(" · "),
+            Span::styled(format!("{} ", lang.t("Meetings", "Встречи")), t.title),
+            Span::raw(format!(
+                "{} {of} {} ",
+                count("meetings", a.meetings.now),
+                widgets::opt_count(k.targets.meetings, lang)
+            )),
+            trend(
+                change(a.meetings.now, a.meetings.prev).filter(|_| calls_known),
+                true,
+                t,
+            ),
+        ]
+    };
+    if calls_known && area.width >= 100 {
+        line1.push(Span::styled(
+            format!(" {}", widgets::vs(&report.previous, lang)),
+            t.dim,
+        ));
+    }
+    line1.push(Span::raw(format!(
+        " · {} {}",
+        lang.t("pace", "темп"),
+        format::percent(k.pace.expected_share)
+    )));
     if area.width >= 100 {
         line1.push(Span::raw(format!(
             " ({} {of} {} {})",
@@ -391,22 +428,42 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
         .iter()
         .filter(|x| x.kpis.activity.meetings_below_minimum)
         .count();
+    // A ✓ needs evidence: meetings recorded, and a meetings target to judge them by.
+    let judged = app
+        .visible_reps()
+        .iter()
+        .filter(|x| x.kpis.knows("meetings") && x.kpis.activity.meetings_pace.is_some())
+        .count();
+    let verdict = if below > 0 {
+        Span::styled(
+            format!(
+                " {}: {below} {}",
+                lang.t("! Below meetings minimum", "! Ниже минимума встреч"),
+                lang.t("(! before gauge)", "(! перед шкалой)")
+            ),
+            t.bad,
+        )
+    } else if judged > 0 {
+        Span::styled(
+            lang.t(" ✓ Meetings above the minimum", " ✓ Встречи выше минимума"),
+            t.good,
+        )
+    } else if !calls_known {
+        Span::styled(
+            format!(" — {}", crate::kpi::Source::Activities.missing(lang)),
+            t.dim,
+        )
+    } else {
+        Span::styled(
+            lang.t(
+                " — no meetings target to judge by",
+                " — нет плана по встречам для оценки",
+            ),
+            t.dim,
+        )
+    };
     let line2 = vec![
-        if below > 0 {
-            Span::styled(
-                format!(
-                    " {}: {below} {}",
-                    lang.t("! Below meetings minimum", "! Ниже минимума встреч"),
-                    lang.t("(! before gauge)", "(! перед шкалой)")
-                ),
-                t.bad,
-            )
-        } else {
-            Span::styled(
-                lang.t(" ✓ Meetings above the minimum", " ✓ Встречи выше минимума"),
-                t.good,
-            )
-        },
+        verdict,
         Span::raw(format!(
             " · {} ≥ {} {}",
             lang.t("rule", "ориентир"),
@@ -414,14 +471,18 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             lang.t("won per 100 calls", "побед на 100 звонков")
         )),
     ];
-    let mut line3 = vec![Span::raw(format!(
-        " SLA {} {}: {} {of} {} {} · ",
-        a.sla_minutes,
-        lang.t("min", "мин"),
-        n(a.over_sla),
-        n(a.inquiries),
-        lang.t("over", "дольше"),
-    ))];
+    let mut line3 = vec![Span::raw(if k.knows("response_minutes") {
+        format!(
+            " SLA {} {}: {} {of} {} {} · ",
+            a.sla_minutes,
+            lang.t("min", "мин"),
+            n(a.over_sla),
+            n(a.inquiries),
+            lang.t("over", "дольше"),
+        )
+    } else {
+        format!(" SLA {} {}: — · ", a.sla_minutes, lang.t("min", "мин"))
+    })];
     if a.unanswered > 0 {
         line3.push(Span::raw(format!(
             "{} {} · ",
@@ -434,7 +495,7 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
         lang.t("idle = not contacted in", "без конт. = нет контакта"),
         a.not_contacted_days,
         lang.t("days", "дней"),
-        n(a.not_contacted),
+        count("engagement", a.not_contacted),
     )));
     f.render_widget(
         Paragraph::new(vec![

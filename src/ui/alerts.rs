@@ -37,17 +37,6 @@ fn kind_words(kind: AlertKind, lang: Lang) -> &'static str {
     }
 }
 
-/// `20.11 14:30` in local time.
-fn when(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|d| {
-            d.with_timezone(&chrono::Local)
-                .format("%d.%m %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|| "—".into())
-}
-
 /// Who the alert is about: the rep, or the scope for figures of the whole scope.
 fn who(a: &Alert, app: &App) -> String {
     match &a.rep {
@@ -216,7 +205,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     {
         let text = Line::from(vec![
             Span::styled("› ", t.key),
-            Span::styled(format!("{} ", when(a.at)), t.dim),
+            Span::styled(
+                format!("{} ", crate::report::alert_when(a, app.lang)),
+                t.dim,
+            ),
             Span::styled("! ", t.bad),
             Span::styled(format!("{}: ", who(a, app)), t.title),
             Span::raw(format!(
@@ -344,7 +336,7 @@ fn draw_table(
         .iter()
         .map(|a| {
             let mut cells = vec![
-                Line::from(when(a.at)),
+                Line::from(crate::report::alert_when(a, app.lang)),
                 Line::from(Span::styled("!", t.bad)),
                 Line::from(widgets::fit(kind_words(a.kind, lang), kind_w as usize)),
                 Line::from(widgets::fit(&who(a, app), rep_w as usize)),

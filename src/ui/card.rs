@@ -74,7 +74,7 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, rep: RepId, scroll: u16) {
         .chain(
             gauge(
                 k.revenue_attainment,
-                if k.targets.revenue > 0 {
+                if k.targets.revenue.is_some_and(|t| t > 0) {
                     k.pace.expected_share
                 } else {
                     None
@@ -86,9 +86,18 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, rep: RepId, scroll: u16) {
         )
         .collect::<Vec<_>>(),
     ));
+    // What every ▲/▼ and "previous" on the card is compared with.
+    text.push(Line::styled(
+        format!(
+            "{:<label_w$} {}",
+            lang.t("Compared with", "Сравнение с"),
+            r.previous.name(lang)
+        ),
+        t.dim,
+    ));
     for l in &lines {
         let label = widgets::fit(&format!("#{:<2} {}", l.number, l.label), label_w);
-        let warn = l.text.starts_with('!') || l.text.contains(" ! ");
+        let warn = l.missing.is_empty() && (l.text.starts_with('!') || l.text.contains(" ! "));
         text.push(Line::from(vec![
             Span::styled(
                 format!(
@@ -98,7 +107,16 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, rep: RepId, scroll: u16) {
                 t.dim,
             ),
             Span::raw(" "),
-            Span::styled(l.text.clone(), if warn { t.bad } else { t.base }),
+            Span::styled(
+                l.text.clone(),
+                if warn {
+                    t.bad
+                } else if l.missing.is_empty() {
+                    t.base
+                } else {
+                    t.dim
+                },
+            ),
         ]));
     }
     let mut extra = history(app, x);
@@ -125,10 +143,9 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut out = Vec::new();
     let ints = |v: &[i64]| v.iter().map(|s| *s as f64).collect::<Vec<_>>();
-    let last = |v: &[i64]| {
-        v.last()
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "—".into())
+    let score = |v: &[i64], unit: &str, none: crate::kpi::Source| match v.last() {
+        Some(s) => format!("{s}{unit}"),
+        None => none.missing(lang).to_string(),
     };
     out.push(Line::from(vec![
         Span::styled(
@@ -136,7 +153,11 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
             t.title,
         ),
         Span::raw(format!("{} ", spark(&ints(&x.satisfaction_history)))),
-        Span::raw(format!("{}/10", last(&x.satisfaction_history))),
+        Span::raw(score(
+            &x.satisfaction_history,
+            "/10",
+            crate::kpi::Source::Surveys,
+        )),
         if x.kpis.people.burnout_risk > 0 {
             Span::styled(lang.t("  ! burnout risk", "  ! риск выгорания"), t.bad)
         } else {
@@ -146,7 +167,7 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
     out.push(Line::from(vec![
         Span::styled(format!("{:<16}", lang.t("Knowledge", "Знания")), t.title),
         Span::raw(format!("{} ", spark(&ints(&x.knowledge_history)))),
-        Span::raw(format!("{}%", last(&x.knowledge_history))),
+        Span::raw(score(&x.knowledge_history, "%", crate::kpi::Source::Tests)),
         if x.kpis.people.knowledge_below_min > 0 {
             Span::styled(lang.t("  ! under minimum", "  ! ниже минимума"), t.bad)
         } else {

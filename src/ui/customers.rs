@@ -363,13 +363,30 @@ fn economics(k: &Kpis, fm: &Fmt) -> (Vec<Item>, Vec<Item>) {
         Some(_) => ltv.push(Span::styled("✓", t.good)),
         None => {}
     }
-    if w && let Some(m) = c.lifetime_months {
-        ltv.push(raw(format!(
-            " · {} {:.0} {}",
-            fm.t("lifetime", "срок жизни"),
-            m,
-            fm.t("months", "мес.")
-        )));
+    match c.lifetime_months {
+        Some(m) if w => {
+            ltv.push(raw(format!(
+                " · {} {:.0} {}",
+                fm.t("lifetime", "срок жизни"),
+                m,
+                fm.t("months", "мес.")
+            )));
+            if c.lifetime_capped {
+                // A setting, not a figure from data: say so.
+                ltv.push(Span::styled(
+                    fm.t(
+                        " (the cap setting: no churn seen)",
+                        " (предел из настроек: оттока нет)",
+                    ),
+                    t.dim,
+                ));
+            }
+        }
+        Some(m) if c.lifetime_capped && c.ltv.is_some() => ltv.push(Span::styled(
+            format!(" · {} {m:.0}", fm.t("cap", "предел")),
+            t.dim,
+        )),
+        _ => {}
     }
     let ltv = item("LTV", ltv);
     let upsell = item(
@@ -425,18 +442,47 @@ fn economics(k: &Kpis, fm: &Fmt) -> (Vec<Item>, Vec<Item>) {
     ];
     if w {
         recv.push(raw(format!(
-            " · {} {} · {} {} {}",
-            r.overdue_invoices,
-            fm.t("invoices", "счетов"),
+            " · {} · {} {} {}",
+            format::count_of(
+                r.overdue_invoices,
+                fm.lang,
+                ("invoice", "invoices"),
+                ("счёт", "счёта", "счетов")
+            ),
             fm.t("up to", "до"),
             r.max_days_overdue,
             fm.t("days", "дн.")
         )));
     }
     let recv = item(fm.t("Receivables", "Дебиторка"), recv);
+    // No data is not zero: a KPI without its rows says why instead of showing figures.
+    let known = |key: &str, it: Item| -> Item {
+        match k.lacks(key) {
+            [] => it,
+            missing => Item {
+                label: it.label,
+                value: vec![Span::styled(
+                    crate::kpi::catalogue::why_blank(missing, fm.lang),
+                    t.dim,
+                )],
+            },
+        }
+    };
     (
-        vec![arpu, cac, ltv, price, recv],
-        vec![growth, churn, after_sale, repeat, upsell],
+        vec![
+            known("arpu", arpu),
+            known("cac", cac),
+            known("ltv", ltv),
+            known("average_unit_price", price),
+            known("receivables", recv),
+        ],
+        vec![
+            known("growth", growth),
+            known("churn_rate", churn),
+            known("churn_after_sale", after_sale),
+            known("repeat_customers", repeat),
+            known("upsell_cross_sell", upsell),
+        ],
     )
 }
 
@@ -664,6 +710,11 @@ fn receivables(app: &App, report: &Report, fm: &Fmt) -> Grid {
     let t = fm.theme;
     let cells = |k: &Kpis| -> Vec<Line<'static>> {
         let r = &k.receivables;
+        if !k.knows("receivables") {
+            // No invoices recorded: nothing outstanding is not the same as nothing owed.
+            let n = if fm.wide { 5 } else { 4 };
+            return (0..n).map(|_| right("—".into())).collect();
+        }
         let overdue = if r.overdue > 0 {
             Line::from(vec![flag(true, t), Span::raw(fm.cell(r.overdue))])
         } else {

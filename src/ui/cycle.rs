@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Min(20),
         ])
         .areas(top);
-        draw_time_in_stage(f, stages, app, &k.cycle.time_in_stage, None);
+        draw_time_in_stage(f, stages, app, k, None);
         draw_scope(f, figures, app, k);
         draw_table(f, table, app, report);
     }
@@ -174,11 +174,12 @@ fn draw_time_in_stage(
     f: &mut Frame,
     area: Rect,
     app: &App,
-    stays: &[StageTime],
+    k: &Kpis,
     rep: Option<(&str, &[StageTime])>,
 ) {
     let lang = app.lang;
     let t = &app.theme;
+    let stays: &[StageTime] = &k.cycle.time_in_stage;
     let width = area.width as usize;
     let name_w = stays
         .iter()
@@ -208,6 +209,15 @@ fn draw_time_in_stage(
         ),
         t.title,
     )];
+    let missing = k.lacks("time_in_stage");
+    if !missing.is_empty() {
+        lines.push(Line::styled(
+            widgets::fit(&crate::kpi::catalogue::why_blank(missing, lang), width),
+            t.dim,
+        ));
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     if stays.is_empty() {
         lines.push(Line::styled(
             lang.t("no stage changes yet", "смен этапов пока нет"),
@@ -251,6 +261,27 @@ fn draw_time_in_stage(
         }
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// Whether any rep's cycle could be compared with their team's (the ✓ needs that).
+fn any_compared(app: &App) -> bool {
+    app.report()
+        .is_some_and(|r| r.reps.iter().any(|x| x.kpis.cycle.vs_baseline.is_some()))
+}
+
+/// The churn-after-sale counts, or why there are none.
+fn churn_counts(k: &Kpis, lang: Lang) -> String {
+    let cu = &k.customers;
+    match k.lacks("churn_after_sale") {
+        [] => format!(
+            "{} {} {} {}",
+            cu.churned_after_sale,
+            lang.t("of", "из"),
+            cu.sold,
+            lang.t("new customers", "новых клиентов")
+        ),
+        missing => crate::kpi::catalogue::why_blank(missing, lang),
+    }
 }
 
 /// The reps who are slower than the slow setting allows, as "name +55%".
@@ -297,24 +328,27 @@ fn draw_scope(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
         )),
         Line::from(vec![
             Span::raw(format!(
-                "{} {} ",
+                "{} {}",
                 lang.t("Churn after sale", "Отток после продажи"),
-                format::percent(cu.churn_after_sale)
+                if k.knows("churn_after_sale") {
+                    format!("{} ", format::percent(cu.churn_after_sale))
+                } else {
+                    String::new()
+                }
             )),
-            Span::styled(
-                format!(
-                    "{} {} {} {}",
-                    cu.churned_after_sale,
-                    lang.t("of", "из"),
-                    cu.sold,
-                    lang.t("new customers", "новых клиентов")
-                ),
-                t.dim,
-            ),
+            Span::styled(churn_counts(k, lang), t.dim),
         ]),
     ];
     let slow = slow_reps(app);
-    if slow.is_empty() {
+    if slow.is_empty() && !any_compared(app) {
+        lines.push(Line::styled(
+            lang.t(
+                "— too few won deals to compare cycles with the team",
+                "— мало выигранных сделок, чтобы сравнить цикл с командой",
+            ),
+            t.dim,
+        ));
+    } else if slow.is_empty() {
         lines.push(Line::styled(
             lang.t(
                 "✓ nobody is much slower than their team",
@@ -419,7 +453,7 @@ fn draw_side(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
         f,
         stages,
         app,
-        &c.time_in_stage,
+        k,
         selected.map(|x| (name, x.kpis.cycle.time_in_stage.as_slice())),
     );
     f.render_widget(
@@ -431,7 +465,11 @@ fn draw_side(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
             ),
             row(
                 lang.t("churned · sold", "ушли · продано"),
-                format!("{} · {}", cu.churned_after_sale, cu.sold),
+                if k.knows("churn_after_sale") {
+                    format!("{} · {}", cu.churned_after_sale, cu.sold)
+                } else {
+                    churn_counts(k, lang)
+                },
             ),
         ]),
         churn,
@@ -446,8 +484,16 @@ fn draw_side(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
         ),
         t.title,
     )];
-    if slow.is_empty() {
+    if slow.is_empty() && any_compared(app) {
         lines.push(Line::styled(lang.t("✓ nobody", "✓ никому"), t.good));
+    } else if slow.is_empty() {
+        lines.push(Line::styled(
+            lang.t(
+                "— too few won deals to compare",
+                "— мало сделок для сравнения",
+            ),
+            t.dim,
+        ));
     }
     let width = area.width as usize;
     for (name, vs) in slow {
@@ -589,10 +635,11 @@ const COLUMNS: &[Column] = &[
         width: 9,
         min_screen: 75,
         cell: |k, _| {
-            right(format!(
-                "{}/{}",
-                k.customers.churned_after_sale, k.customers.sold
-            ))
+            right(if k.knows("churn_after_sale") {
+                format!("{}/{}", k.customers.churned_after_sale, k.customers.sold)
+            } else {
+                "—".into()
+            })
         },
     },
 ];

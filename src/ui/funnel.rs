@@ -47,7 +47,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         .areas(top);
         draw_stages(f, stages, &ctx, k, true);
         draw_figures(f, figures, &ctx, k, true);
-        draw_scores_column(f, scores, &ctx, &k.pipeline.by_score);
+        draw_scores_column(f, scores, &ctx, k);
         draw_table(f, table, app, report, &ctx);
     } else {
         let stage_w = 28.min(area.width / 2);
@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         .areas(top);
         draw_stages(f, stages, &ctx, k, false);
         draw_figures(f, figures, &ctx, k, false);
-        draw_scores_rows(f, scores, &ctx, &k.pipeline.by_score);
+        draw_scores_rows(f, scores, &ctx, k);
         draw_table(f, table, app, report, &ctx);
     }
 }
@@ -132,6 +132,7 @@ fn draw_stages(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
     let lang = c.lang;
     let t = c.theme;
     let steps = &k.funnel.stages;
+    let unused = |stage: &str| k.funnel.skipped_stages.iter().any(|s| s == stage);
     // The stages in order: the first step's "from", then every step's "to".
     let mut stages: Vec<(&str, i64, Option<f64>)> = Vec::new();
     if let Some(first) = steps.first() {
@@ -180,7 +181,11 @@ fn draw_stages(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
                     Span::styled(format!("↓ {pct} {}", lang.t("moved on", "перешли")), t.dim),
                 ]));
             }
-            lines.push(stage_line(stage, *n, max, name_w, bar_w, count_w, None, c));
+            if unused(stage) {
+                lines.push(skipped_line(stage, name_w, c));
+            } else {
+                lines.push(stage_line(stage, *n, max, name_w, bar_w, count_w, None, c));
+            }
         }
     } else {
         let conv_w = 5;
@@ -193,6 +198,10 @@ fn draw_stages(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
         );
         lines.push(Line::styled(widgets::fit(&head, width), t.title));
         for (stage, n, rate) in &stages {
+            if unused(stage) {
+                lines.push(skipped_line(stage, name_w, c));
+                continue;
+            }
             lines.push(stage_line(
                 stage,
                 *n,
@@ -206,6 +215,23 @@ fn draw_stages(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
         }
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A stage no deal of the scope passed through: named, no bar, no rate.
+fn skipped_line(stage: &str, name_w: usize, c: &Ctx) -> Line<'static> {
+    Line::from(vec![
+        Span::raw(format!("{} ", pad(stage_name(stage, c.lang), name_w))),
+        Span::styled(
+            if c.full_money {
+                c.lang
+                    .t("— not used by any deal", "— ни одна сделка не проходила")
+            } else {
+                c.lang.t("— not used", "— не исп.")
+            }
+            .to_string(),
+            c.theme.dim,
+        ),
+    ])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -251,12 +277,24 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
         (Some(a), Some(b)) => change_of(a, b),
         _ => None,
     };
+    // What follows a figure: its basis, or why it is blank (a KPI without its data).
+    let why = |key: &str| -> Option<Vec<Span<'static>>> {
+        let missing = k.lacks(key);
+        (!missing.is_empty()).then(|| {
+            vec![dim(format!(
+                " {}",
+                crate::kpi::catalogue::why_blank(missing, lang).trim_start_matches("— ")
+            ))]
+        })
+    };
+    let trend_known = k.knows("pipeline_trend");
     // (label, main value, what follows it)
     let mut rows: Vec<(&str, Vec<Span<'static>>, Vec<Span<'static>>)> = vec![
         (
             lang.t("Lead → opportunity", "Лид → возможность"),
             vec![Span::raw(format::percent(fu.lead_to_opportunity))],
-            vec![dim(format!(" {} {of} {}", fu.qualified, fu.leads))],
+            why("lead_to_opportunity")
+                .unwrap_or_else(|| vec![dim(format!(" {} {of} {}", fu.qualified, fu.leads))]),
         ),
         (
             if wide {
@@ -271,13 +309,15 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
                     if fu.win_rate_low { t.bad } else { t.base },
                 ),
             ],
-            vec![dim(format!(
-                " {} {}, {} {}",
-                fu.closed_won,
-                lang.t("won", "выигр."),
-                fu.closed_lost,
-                lang.t("lost", "проигр."),
-            ))],
+            why("opportunity_to_win").unwrap_or_else(|| {
+                vec![dim(format!(
+                    " {} {}, {} {}",
+                    fu.closed_won,
+                    lang.t("won", "выигр."),
+                    fu.closed_lost,
+                    lang.t("lost", "проигр."),
+                ))]
+            }),
         ),
         (
             lang.t("Lead conversion", "Конверсия лидов"),
@@ -296,28 +336,32 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
                 lang.t("Open opportunities", "Открытые возможн.")
             },
             vec![Span::raw(format::group(pl.open_opportunities.now, lang))],
-            vec![
-                Span::raw(" "),
-                trend(
-                    change_of(
-                        pl.open_opportunities.now as f64,
-                        pl.open_opportunities.prev as f64,
+            if trend_known {
+                vec![
+                    Span::raw(" "),
+                    trend(
+                        change_of(
+                            pl.open_opportunities.now as f64,
+                            pl.open_opportunities.prev as f64,
+                        ),
+                        true,
+                        t,
                     ),
-                    true,
-                    t,
-                ),
-                dim(format!(
-                    " {prev} {}",
-                    format::group(pl.open_opportunities.prev, lang)
-                )),
-            ],
+                    dim(format!(
+                        " {prev} {}",
+                        format::group(pl.open_opportunities.prev, lang)
+                    )),
+                ]
+            } else {
+                why("pipeline_trend").unwrap_or_default()
+            },
         ),
         (
             lang.t("Pipeline value", "Объём воронки"),
             vec![Span::raw(c.money(pl.value.now))],
             {
                 let mut v = vec![Span::raw(" "), trend(pl.value_change, true, t)];
-                if wide {
+                if wide && trend_known {
                     v.push(dim(format!(" {prev} {}", c.money(pl.value.prev))));
                 }
                 v
@@ -330,14 +374,16 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
                 lang.t("New opportunities/day", "Новых возм./день")
             },
             vec![Span::raw(format::decimal_in(pl.new_per_day.now, lang))],
-            vec![
-                Span::raw(" "),
-                trend(new_change, true, t),
-                dim(format!(
-                    " {prev} {}",
-                    format::decimal_in(pl.new_per_day.prev, lang)
-                )),
-            ],
+            why("new_opportunities_per_day").unwrap_or_else(|| {
+                vec![
+                    Span::raw(" "),
+                    trend(new_change, true, t),
+                    dim(format!(
+                        " {prev} {}",
+                        format::decimal_in(pl.new_per_day.prev, lang)
+                    )),
+                ]
+            }),
         ),
         (
             lang.t("Forecast", "Прогноз с воронкой"),
@@ -365,7 +411,12 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
     if wide {
         rows.push((
             lang.t("Revenue target", "План по выручке"),
-            vec![Span::raw(c.money(k.targets.revenue))],
+            vec![Span::raw(
+                k.targets
+                    .revenue
+                    .map(|v| c.money(v))
+                    .unwrap_or_else(|| "—".into()),
+            )],
             vec![dim(format!(
                 " {} {}",
                 lang.t("won so far", "выиграно"),
@@ -404,9 +455,15 @@ fn score_label(b: &ScoreBucket, lang: Lang) -> String {
 }
 
 /// #13 on narrow screens: two lines, one column per score with a bar of its value.
-fn draw_scores_rows(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucket]) {
+fn draw_scores_rows(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis) {
     let lang = c.lang;
     let t = c.theme;
+    let blank = scores_blank(k, lang);
+    let by_score: &[ScoreBucket] = if blank.is_some() {
+        &[]
+    } else {
+        &k.pipeline.by_score
+    };
     let (head1, head2) = (
         lang.t("Open deals", "Открытые"),
         lang.t("by score", "по оценке"),
@@ -419,7 +476,9 @@ fn draw_scores_rows(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucket]
     let mut l2 = vec![Span::styled(pad(head2, label_w), t.title)];
     if by_score.is_empty() {
         l1.push(Span::styled(
-            lang.t("no open deals", "нет открытых сделок"),
+            blank
+                .clone()
+                .unwrap_or_else(|| lang.t("no open deals", "нет открытых сделок").into()),
             t.dim,
         ));
     }
@@ -441,9 +500,15 @@ fn draw_scores_rows(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucket]
 }
 
 /// #13 on wide screens: one line per score with a bar of its pipeline value.
-fn draw_scores_column(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucket]) {
+fn draw_scores_column(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis) {
     let lang = c.lang;
     let t = c.theme;
+    let blank = scores_blank(k, lang);
+    let by_score: &[ScoreBucket] = if blank.is_some() {
+        &[]
+    } else {
+        &k.pipeline.by_score
+    };
     let width = area.width as usize;
     let max = by_score.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let total: i64 = by_score.iter().fold(0i64, |a, b| a.saturating_add(b.value));
@@ -478,7 +543,7 @@ fn draw_scores_column(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucke
     )];
     if by_score.is_empty() {
         lines.push(Line::styled(
-            lang.t("no open deals", "нет открытых сделок"),
+            blank.unwrap_or_else(|| lang.t("no open deals", "нет открытых сделок").into()),
             t.dim,
         ));
     }
@@ -496,6 +561,12 @@ fn draw_scores_column(f: &mut Frame, area: Rect, c: &Ctx, by_score: &[ScoreBucke
         ]));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// Why the scores show nothing when deals carry no score.
+fn scores_blank(k: &Kpis, lang: Lang) -> Option<String> {
+    let missing = k.lacks("opportunity_score");
+    (!missing.is_empty()).then(|| crate::kpi::catalogue::why_blank(missing, lang))
 }
 
 /// Open deals per score 1–5 as one bar each (`·` for none), scaled to the largest.
@@ -575,14 +646,28 @@ const COLUMNS: &[Column] = &[
         ru: "Выигр",
         width: 5,
         min_screen: 100,
-        cell: |k, _| right(k.funnel.closed_won.to_string()),
+        cell: |k, c| {
+            right(widgets::known_count(
+                k,
+                "opportunity_to_win",
+                k.funnel.closed_won,
+                c.lang,
+            ))
+        },
     },
     Column {
         en: "Lost",
         ru: "Проигр",
         width: 6,
         min_screen: 100,
-        cell: |k, _| right(k.funnel.closed_lost.to_string()),
+        cell: |k, c| {
+            right(widgets::known_count(
+                k,
+                "opportunity_to_win",
+                k.funnel.closed_lost,
+                c.lang,
+            ))
+        },
     },
     Column {
         en: "Opp→Win",
@@ -634,7 +719,13 @@ const COLUMNS: &[Column] = &[
         ru: "По ★1‥5",
         width: 7,
         min_screen: 140,
-        cell: |k, _| right(score_spark(&k.pipeline.by_score)),
+        cell: |k, _| {
+            right(if k.knows("opportunity_score") {
+                score_spark(&k.pipeline.by_score)
+            } else {
+                "—".into()
+            })
+        },
     },
     Column {
         en: "New/d",

@@ -6,6 +6,7 @@ mod alerts;
 mod card;
 mod customers;
 mod cycle;
+pub mod data;
 pub mod form;
 mod funnel;
 mod plan;
@@ -32,7 +33,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         too_small(f, area, app.lang);
         return;
     }
-    let banner = banner(app);
+    let banner = banner(app, area.width as usize);
     let [header, banner_area, tabs, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(banner.is_some())),
@@ -81,6 +82,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Help => draw_help(f, body, app),
         Overlay::Picker { selected } => draw_picker(f, body, app, *selected),
         Overlay::Card { rep, scroll } => card::draw(f, body, app, *rep, *scroll),
+        Overlay::Data { scroll } => data::draw(f, body, app, *scroll),
         Overlay::Menu { selected } => draw_menu(f, body, app, *selected),
         Overlay::Entries { selected, confirm } => draw_entries(f, body, app, *selected, *confirm),
     }
@@ -191,7 +193,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App) {
 }
 
 /// One line under the header when something needs saying: an error, a fallback period.
-fn banner(app: &App) -> Option<Line<'static>> {
+fn banner(app: &App, width: usize) -> Option<Line<'static>> {
     let t = &app.theme;
     if let Some(e) = &app.error {
         return Some(Line::styled(
@@ -207,17 +209,21 @@ fn banner(app: &App) -> Option<Line<'static>> {
         };
         return Some(Line::styled(format!(" {s}"), style));
     }
-    Some(Line::styled(format!(" {}", banner_text(app)?), t.warn))
+    Some(Line::styled(
+        format!(" {}", banner_text(app, width.saturating_sub(1))?),
+        t.warn,
+    ))
 }
 
 /// The notice about the period on show beside the current one (see
-/// [`crate::engine::PeriodNote::text`]), if it needs one.
-pub fn banner_text(app: &App) -> Option<String> {
+/// [`crate::engine::PeriodNote::text`]), if it needs one, within `width` columns.
+pub fn banner_text(app: &App, width: usize) -> Option<String> {
     let snap = app.snapshot.as_ref()?;
-    snap.note?.text(
+    snap.note?.text_within(
         &snap.report.period,
         app.lang,
         crate::engine::Switch::Key('c'),
+        width,
     )
 }
 
@@ -307,6 +313,26 @@ fn draw_help(f: &mut Frame, body: Rect, app: &App) {
         })
         .collect();
     lines.push(Line::raw(""));
+    if let Some(r) = app.report() {
+        lines.push(Line::styled(
+            format!(
+                "▲/▼ {} {}",
+                lang.t(
+                    "compare with the period before:",
+                    "— сравнение с периодом до:"
+                ),
+                r.previous.name(lang)
+            ),
+            app.theme.dim,
+        ));
+    }
+    lines.push(Line::styled(
+        lang.t(
+            "— means no value: no data for it (i shows which), not zero.",
+            "«—» — значения нет: нет данных (i покажет каких), это не ноль.",
+        ),
+        app.theme.dim,
+    ));
     lines.push(Line::styled(
         lang.t(
             "Figures refresh by themselves when anyone writes to the database.",

@@ -64,7 +64,14 @@ const COLUMNS: &[Column] = &[
         width: 12,
         sort: None,
         min_screen: 110,
-        cell: |k, f| right(f.money(k.targets.revenue)),
+        cell: |k, f| {
+            right(
+                k.targets
+                    .revenue
+                    .map(|v| f.money(v))
+                    .unwrap_or_else(|| "—".into()),
+            )
+        },
     },
     Column {
         en: "Plan │pace",
@@ -75,7 +82,7 @@ const COLUMNS: &[Column] = &[
         cell: |k, f| {
             gauge(
                 k.revenue_attainment,
-                if k.targets.revenue > 0 {
+                if k.targets.revenue.is_some_and(|t| t > 0) {
                     k.pace.expected_share
                 } else {
                     None
@@ -202,16 +209,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(chart_h),
     ])
     .areas(area);
-    draw_summary(f, summary, app, &report.total, &report.currency);
+    draw_summary(f, summary, app, report);
     draw_table(f, table, app, report);
     if chart_h > 0 {
         draw_chart(f, chart, app, &report.total);
     }
 }
 
-fn draw_summary(f: &mut Frame, area: Rect, app: &App, k: &Kpis, currency: &str) {
+fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Report) {
     let lang = app.lang;
     let t = &app.theme;
+    let k = &report.total;
+    let currency = report.currency.as_str();
     let m = |v| {
         if area.width >= 110 {
             format::money(v, currency, lang)
@@ -219,13 +228,17 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, k: &Kpis, currency: &str) 
             money_short(v, currency, lang)
         }
     };
-    let line1 = Line::from(vec![
+    let target = match k.targets.revenue {
+        Some(v) => m(v),
+        None => lang.t("— (no plan)", "— (нет плана)").to_string(),
+    };
+    let mut line1 = vec![
         Span::styled(format!(" {} ", lang.t("Revenue", "Выручка")), t.title),
         Span::raw(format!(
             "{} {} {} ",
             m(k.revenue.now),
             lang.t("of", "из"),
-            m(k.targets.revenue)
+            target
         )),
         Span::raw("· "),
         Span::raw(format!(
@@ -242,7 +255,14 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, k: &Kpis, currency: &str) 
             m(k.pipeline.forecast)
         )),
         trend(k.growth, true, t),
-    ]);
+    ];
+    // What ▲/▼ compares with, where it fits.
+    let vs = format!(" {}", widgets::vs(&report.previous, lang));
+    let used: usize = line1.iter().map(|s| s.content.width()).sum();
+    if k.growth.is_some() && used + vs.width() <= area.width as usize {
+        line1.push(Span::styled(vs, t.dim));
+    }
+    let line1 = Line::from(line1);
     let pace = k
         .pace
         .expected_share
@@ -264,6 +284,11 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, k: &Kpis, currency: &str) 
         spans.push(Span::styled(lang.t("! behind pace", "! отставание"), t.bad));
     } else if k.revenue_attainment.is_some() {
         spans.push(Span::styled(lang.t("✓ on pace", "✓ в темпе"), t.good));
+    } else if k.targets.revenue.is_none() {
+        spans.push(Span::styled(
+            lang.t("— no plan to pace against", "— нет плана для темпа"),
+            t.dim,
+        ));
     }
     f.render_widget(Paragraph::new(vec![line1, Line::from(spans)]), area);
 }
@@ -397,13 +422,18 @@ fn draw_chart(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
         }
     }
     let total_wd = p.working_days().max(1) as f64;
-    let target: Vec<(f64, f64)> = (0..days)
-        .map(|i| {
-            let wd = working_days_between(p.start, p.start + Duration::days(i as i64 + 1)) as f64;
-            (i as f64, k.targets.revenue as f64 / 100.0 * wd / total_wd)
-        })
-        .collect();
-    let top = (k.targets.revenue.max(sum) as f64 / 100.0).max(1.0) * 1.05;
+    // No plan, no target line (not a line at zero).
+    let target: Vec<(f64, f64)> = match k.targets.revenue {
+        Some(t) => (0..days)
+            .map(|i| {
+                let wd =
+                    working_days_between(p.start, p.start + Duration::days(i as i64 + 1)) as f64;
+                (i as f64, t as f64 / 100.0 * wd / total_wd)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let top = (k.targets.revenue.unwrap_or(0).max(sum) as f64 / 100.0).max(1.0) * 1.05;
     let currency = app.report().map(|r| r.currency.as_str()).unwrap_or("");
     let datasets = vec![
         Dataset::default()
@@ -420,22 +450,26 @@ fn draw_chart(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
             .data(&actual),
     ];
     let chart = Chart::new(datasets)
-        .block(
-            Block::default()
-                .borders(Borders::TOP)
-                .title(Line::from(vec![
-                    Span::styled(
-                        lang.t(
-                            " Won revenue by day, cumulative ",
-                            " Выручка нарастающим итогом ",
-                        ),
-                        t.title,
+        .block(Block::default().borders(Borders::TOP).title(Line::from({
+            let mut title = vec![
+                Span::styled(
+                    lang.t(
+                        " Won revenue by day, cumulative ",
+                        " Выручка нарастающим итогом ",
                     ),
-                    Span::styled("⣀⠤⠒ ", t.gauge_over),
-                    Span::styled(lang.t("vs target ", "и план "), t.title),
-                    Span::styled("••• ", t.dim),
-                ])),
-        )
+                    t.title,
+                ),
+                Span::styled("⣀⠤⠒ ", t.gauge_over),
+            ];
+            // The target line only when there is a plan to draw it from.
+            if k.targets.revenue.is_some() {
+                title.push(Span::styled(lang.t("vs target ", "и план "), t.title));
+                title.push(Span::styled("••• ", t.dim));
+            } else {
+                title.push(Span::styled(lang.t("· no plan ", "· нет плана "), t.dim));
+            }
+            title
+        })))
         .x_axis(
             Axis::default()
                 .bounds([0.0, (days - 1).max(1) as f64])

@@ -254,9 +254,11 @@ impl Cols {
         ])));
         if teams {
             let n = p.burnout_risk;
-            out.push(Cell::from(
-                Line::from(vec![widgets::flag(n > 0, t), Span::raw(n.to_string())]).right_aligned(),
-            ));
+            out.push(Cell::from(if r.k.knows("satisfaction") {
+                Line::from(vec![widgets::flag(n > 0, t), Span::raw(n.to_string())]).right_aligned()
+            } else {
+                Line::raw("—").right_aligned()
+            }));
         } else {
             out.push(Cell::from(burnout(r, self, t)));
         }
@@ -281,9 +283,11 @@ impl Cols {
         out.push(right(bonus(c.bonus_coefficient, l)));
         if teams {
             let n = p.knowledge_below_min;
-            out.push(Cell::from(
-                Line::from(vec![widgets::flag(n > 0, t), Span::raw(n.to_string())]).right_aligned(),
-            ));
+            out.push(Cell::from(if r.k.knows("knowledge") {
+                Line::from(vec![widgets::flag(n > 0, t), Span::raw(n.to_string())]).right_aligned()
+            } else {
+                Line::raw("—").right_aligned()
+            }));
         }
         if self.inputs && !teams {
             let k = r.k;
@@ -326,6 +330,10 @@ fn bonus(v: Option<f64>, lang: Lang) -> String {
 fn burnout(r: &RowFigures, c: &Cols, t: &Theme) -> Line<'static> {
     let l = c.lang;
     let n = r.k.people.burnout_risk;
+    // Without a survey there is no verdict either way.
+    if !r.k.knows("satisfaction") {
+        return Line::styled("—", t.dim);
+    }
     if r.team.is_none() {
         return if n > 0 {
             Line::styled(format!("! {n} {}", l.t("at risk", "в риске")), t.bad)
@@ -399,21 +407,28 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     let t = &app.theme;
     let k = &report.total;
     let p = &k.people;
-    let mut l1 = vec![
-        Span::styled(
-            format!(" {} ", lang.t("Satisfaction", "Удовлетворённость")),
-            t.title,
-        ),
-        Span::raw(format!(
-            "{} ({} {}) ",
-            format::decimal_in(p.satisfaction, lang),
-            lang.t("prev", "ранее"),
-            format::decimal_in(p.satisfaction_prev, lang)
-        )),
-        delta(p.satisfaction, p.satisfaction_prev, lang, t),
-        Span::raw(format!(" {} · ", spark(tail(&p.satisfaction_trend)))),
-    ];
-    if p.burnout_risk > 0 {
+    let mut l1 = vec![Span::styled(
+        format!(" {} ", lang.t("Satisfaction", "Удовлетворённость")),
+        t.title,
+    )];
+    if k.knows("satisfaction") {
+        l1.extend([
+            Span::raw(format!(
+                "{} ({} {}) ",
+                format::decimal_in(p.satisfaction, lang),
+                lang.t("prev", "ранее"),
+                format::decimal_in(p.satisfaction_prev, lang)
+            )),
+            delta(p.satisfaction, p.satisfaction_prev, lang, t),
+            Span::raw(format!(" {} · ", spark(tail(&p.satisfaction_trend)))),
+        ]);
+    }
+    if !k.knows("satisfaction") {
+        l1.push(Span::styled(
+            crate::kpi::catalogue::why_blank(k.lacks("satisfaction"), lang),
+            t.dim,
+        ));
+    } else if p.burnout_risk > 0 {
         l1.push(Span::styled(
             format!(
                 "! {} {}",
@@ -428,18 +443,23 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             t.good,
         ));
     }
-    let mut l2 = vec![
-        Span::styled(
-            format!(" {} ", lang.t("Knowledge", "Знание продукта")),
-            t.title,
-        ),
-        Span::raw(format!(
+    let mut l2 = vec![Span::styled(
+        format!(" {} ", lang.t("Knowledge", "Знание продукта")),
+        t.title,
+    )];
+    if k.knows("knowledge") {
+        l2.push(Span::raw(format!(
             "{} {} · ",
             pct(p.knowledge),
             spark(tail(&p.knowledge_trend))
-        )),
-    ];
-    if p.knowledge_below_min > 0 {
+        )));
+    }
+    if !k.knows("knowledge") {
+        l2.push(Span::styled(
+            crate::kpi::catalogue::why_blank(k.lacks("knowledge"), lang),
+            t.dim,
+        ));
+    } else if p.knowledge_below_min > 0 {
         l2.push(Span::styled(
             format!(
                 "! {} {} {}%",

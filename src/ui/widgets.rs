@@ -92,6 +92,26 @@ pub fn trend(change: Option<f64>, up_is_good: bool, theme: &Theme) -> Span<'stat
     Span::styled(text, style)
 }
 
+/// A count of a KPI's rows, or "—" when the KPI has no data for the scope.
+pub fn known_count(k: &crate::kpi::Kpis, key: &str, n: i64, lang: Lang) -> String {
+    if k.knows(key) {
+        format::group(n, lang)
+    } else {
+        "—".into()
+    }
+}
+
+/// An optional count (a target): "—" when there is none.
+pub fn opt_count(n: Option<i64>, lang: Lang) -> String {
+    n.map(|v| format::group(v, lang))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// What ▲/▼ compare with: `vs Oct`, `vs Q3` (`к окт`, `к К3`).
+pub fn vs(previous: &crate::period::Period, lang: Lang) -> String {
+    format!("{} {}", lang.t("vs", "к"), previous.short(lang))
+}
+
 /// A warning flag that reads without colour.
 pub fn flag(on: bool, theme: &Theme) -> Span<'static> {
     if on {
