@@ -490,8 +490,18 @@ pub fn render_text(r: &Report, note: Option<&str>, markdown: bool, lang: Lang) -
         out.push_str(&table(&h, &rows));
     }
     out.push_str(&heading(&format!("Alerts ({})", r.alerts.len())));
-    if r.alerts.is_empty() {
+    let not_judged = crate::kpi::AlertKind::not_judged(&r.total);
+    if r.alerts.is_empty() && not_judged.is_empty() {
         out.push_str("✓ nothing to warn about\n");
+    } else if r.alerts.is_empty() {
+        out.push_str("No alert from the rules that have their data.\n");
+    }
+    if !not_judged.is_empty() {
+        let kinds: Vec<&str> = not_judged.iter().map(|k| k.as_str()).collect();
+        out.push_str(&format!(
+            "— not judged for lack of data: {}\n",
+            kinds.join(", ")
+        ));
     }
     for a in &r.alerts {
         let when = match a.period {

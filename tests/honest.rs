@@ -240,6 +240,9 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
         "из 0 $",
         "0 of 0",
         "0 из 0",
+        "✓ nothing to warn about",
+        "✓ поводов для тревоги нет",
+        "✓ замечаний нет",
     ];
     for lang in [Lang::En, Lang::Ru] {
         for pane in Pane::ALL {
@@ -290,6 +293,14 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
                 text.contains(w),
                 "{lang:?}: the card does not say {w:?}:\n{text}"
             );
+        }
+        let not_judged = match lang {
+            Lang::En => "not judged, no data",
+            Lang::Ru => "не проверено, нет данных",
+        };
+        assert!(text.contains(not_judged), "{lang:?}:\n{text}");
+        for c in claims {
+            assert!(!text.contains(c), "the card claims {c:?}:\n{text}");
         }
         // The data overlay names every absent kind.
         let mut a = app(Pane::Plan, lang);

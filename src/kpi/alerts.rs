@@ -38,6 +38,49 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    pub const ALL: [AlertKind; 11] = [
+        AlertKind::BehindPace,
+        AlertKind::LowWinRate,
+        AlertKind::SlowCycle,
+        AlertKind::BurnoutRisk,
+        AlertKind::OverdueInvoices,
+        AlertKind::ResponseOverSla,
+        AlertKind::MeetingsBelowMinimum,
+        AlertKind::KnowledgeBelowMinimum,
+        AlertKind::FewWinsPerCall,
+        AlertKind::CustomersNotContacted,
+        AlertKind::LowLtvToCac,
+    ];
+
+    /// The kinds of source rows the rule needs to judge anything: without them "no alert"
+    /// is not "nothing to warn about".
+    pub fn needs(self) -> &'static [crate::model::Source] {
+        use crate::model::Source as S;
+        match self {
+            AlertKind::BehindPace => &[S::Deals, S::Plans],
+            AlertKind::LowWinRate => &[S::Deals, S::LossStage],
+            AlertKind::SlowCycle => &[S::Deals],
+            AlertKind::BurnoutRisk => &[S::Surveys],
+            AlertKind::OverdueInvoices => &[S::Invoices],
+            AlertKind::ResponseOverSla => &[S::Inquiries],
+            AlertKind::MeetingsBelowMinimum => &[S::Activities, S::Plans],
+            AlertKind::KnowledgeBelowMinimum => &[S::Tests],
+            AlertKind::FewWinsPerCall => &[S::Deals, S::Activities],
+            AlertKind::CustomersNotContacted => &[S::Activities, S::Customers],
+            AlertKind::LowLtvToCac => &[S::Deals, S::Customers, S::CostOfGoods, S::AcquisitionCost],
+        }
+    }
+
+    /// The rules that cannot judge the scope of `k` for lack of rows (the kinds its KPIs
+    /// lack).
+    pub fn not_judged(k: &super::Kpis) -> Vec<AlertKind> {
+        let missing: Vec<crate::model::Source> = k.no_data.values().flatten().copied().collect();
+        AlertKind::ALL
+            .into_iter()
+            .filter(|a| a.needs().iter().any(|s| missing.contains(s)))
+            .collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertKind::BehindPace => "behind_pace",

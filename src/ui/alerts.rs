@@ -17,7 +17,7 @@ use unicode_width::UnicodeWidthStr;
 const WIDE: u16 = 120;
 
 /// A kind of alert in words.
-fn kind_words(kind: AlertKind, lang: Lang) -> &'static str {
+pub(super) fn kind_words(kind: AlertKind, lang: Lang) -> &'static str {
     match kind {
         AlertKind::BehindPace => lang.t("behind pace", "отставание от темпа"),
         AlertKind::LowWinRate => lang.t("low win rate", "низкая доля побед"),
@@ -141,6 +141,22 @@ fn detail_ru(a: &Alert, report: &Report) -> String {
     }
 }
 
+/// The rules that could not judge this scope for lack of data, in one line (none when
+/// every rule had its data).
+fn not_judged_line(report: &Report, lang: Lang, t: &Theme, width: usize) -> Option<Line<'static>> {
+    let kinds = AlertKind::not_judged(&report.total);
+    if kinds.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = kinds.iter().map(|k| kind_words(*k, lang)).collect();
+    let text = format!(
+        " — {}: {} (i)",
+        lang.t("not judged, no data", "не проверено, нет данных"),
+        names.join(", ")
+    );
+    Some(Line::styled(widgets::fit(&text, width), t.dim))
+}
+
 /// The alert's figure and the threshold it crossed, for the wide columns.
 fn value_and_limit(a: &Alert, report: &Report, lang: Lang) -> (String, String) {
     let (v, th) = (a.value, a.threshold);
@@ -172,23 +188,36 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let lang = app.lang;
     let t = &app.theme;
     let alerts = app.visible_alerts();
+    let blind = not_judged_line(report, lang, t, area.width as usize);
     if alerts.is_empty() {
-        let msg = if app.filter.is_empty() {
-            Span::styled(
-                lang.t(" ✓ nothing to warn about", " ✓ поводов для тревоги нет"),
-                t.good,
-            )
-        } else {
+        let msg = if !app.filter.is_empty() {
             Span::styled(
                 lang.t(" No alerts match the filter.", " Нет сигналов по фильтру."),
                 t.dim,
             )
+        } else if blind.is_some() {
+            // No alert from the rules that have data is not "nothing to warn about".
+            Span::styled(
+                lang.t(
+                    " No alert from the rules that have their data.",
+                    " Правила, для которых есть данные, сигналов не дали.",
+                ),
+                t.base,
+            )
+        } else {
+            Span::styled(
+                lang.t(" ✓ nothing to warn about", " ✓ поводов для тревоги нет"),
+                t.good,
+            )
         };
-        f.render_widget(Paragraph::new(Line::from(msg)), area);
+        let mut lines = vec![Line::from(msg)];
+        lines.extend(blind);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
     }
     let wide = area.width >= WIDE;
-    let summary = summary_lines(&alerts, lang, t, area.width as usize);
+    let mut summary = summary_lines(&alerts, lang, t, area.width as usize);
+    summary.extend(blind);
     // The selected alert is also shown in full under the list (the column may cut it).
     let detail_h = if area.height < 10 { 0 } else { 3 };
     let [top, _, list, bottom] = Layout::vertical([

@@ -196,10 +196,30 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
         format!("{} ({})", lang.t("Alerts", "Сигналы"), alerts.len()),
         t.title,
     ));
-    if alerts.is_empty() {
+    let not_judged = crate::kpi::AlertKind::not_judged(&x.kpis);
+    if alerts.is_empty() && not_judged.is_empty() {
         out.push(Line::styled(
             lang.t("✓ nothing to warn about", "✓ замечаний нет"),
             t.good,
+        ));
+    } else if alerts.is_empty() {
+        out.push(Line::raw(lang.t(
+            "none from the rules that have their data",
+            "правила, для которых есть данные, сигналов не дали",
+        )));
+    }
+    if !not_judged.is_empty() {
+        out.push(Line::styled(
+            format!(
+                "— {}: {}",
+                lang.t("not judged, no data", "не проверено, нет данных"),
+                not_judged
+                    .iter()
+                    .map(|k| super::alerts::kind_words(*k, lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            t.dim,
         ));
     }
     for a in alerts {
