@@ -868,9 +868,14 @@ fn print_coverage(out: &mut dyn Write, cov: &store::FileCoverage) -> Result<(), 
     writeln!(out, "data coverage (what the figures are built from):").map_err(io)?;
     for k in &cov.kinds {
         let label = k.source.label(lang);
+        // Dates read from the file: checked by the schema, cleaned all the same.
         let span = match (&k.first, &k.last) {
-            (Some(a), Some(b)) if a == b => format!("  {a}"),
-            (Some(a), Some(b)) => format!("  {a} … {b}"),
+            (Some(a), Some(b)) if a == b => format!("  {}", crate::text::clean(a)),
+            (Some(a), Some(b)) => format!(
+                "  {} … {}",
+                crate::text::clean(a),
+                crate::text::clean(b)
+            ),
             _ => String::new(),
         };
         let count = match k.of {
