@@ -13,7 +13,13 @@ use salesboard::store::{Access, DataWindow, Store};
 fn board(c: &mut Criterion) {
     let path = common::database("criterion-work.db");
     let mut store = Store::open(&path, Access::ReadWrite).expect("opens");
-    let today = store.latest_data_day().expect("reads").expect("data");
+    let today = store
+        .latest_data_day(
+            &store.permit().expect("a permit"),
+            chrono::Local::now().date_naive(),
+        )
+        .expect("reads")
+        .expect("data");
     let period = Period::containing(PeriodKind::Month, today);
     let data = store
         .dataset(DataWindow::for_period(&period))

@@ -83,7 +83,10 @@ fn main() {
     let path = common::database("speed-work.db");
     let mut store = Store::open(&path, Access::ReadWrite).expect("opens");
     let today = store
-        .latest_data_day()
+        .latest_data_day(
+            &store.permit().expect("a permit"),
+            chrono::Local::now().date_naive(),
+        )
         .expect("reads")
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let period = Period::containing(PeriodKind::Month, today);

@@ -520,7 +520,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             // current one that has none yet, and the note says so; with them, the period
             // asked for is shown as it is.
             let open_latest = a.at.is_none() && a.from.is_none();
-            let chosen = engine::choose_period(&s, period, today, open_latest)?;
+            let chosen = engine::choose_period(&s, &s.permit()?, period, today, open_latest)?;
             let r = engine::build(
                 &s,
                 chosen.period,
@@ -834,6 +834,18 @@ fn export_to_file(s: &Store, kind: &str, dest: &std::path::Path) -> Result<usize
         message: format!("cannot write {}: {e}", dest.display()),
         code: 1,
     };
+    // A pipe or a device (`-o /dev/stdout`) is written to as it is: there is no file to
+    // leave half written.
+    if std::fs::metadata(dest).is_ok_and(|m| !m.is_file()) {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dest)
+            .map_err(|e| cannot(&e))?;
+        let mut w = std::io::BufWriter::new(f);
+        let n = s.export_csv(kind, &mut w)?;
+        w.flush().map_err(|e| cannot(&e))?;
+        return Ok(n);
+    }
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -871,11 +883,9 @@ fn print_coverage(out: &mut dyn Write, cov: &store::FileCoverage) -> Result<(), 
         // Dates read from the file: checked by the schema, cleaned all the same.
         let span = match (&k.first, &k.last) {
             (Some(a), Some(b)) if a == b => format!("  {}", crate::text::clean(a)),
-            (Some(a), Some(b)) => format!(
-                "  {} … {}",
-                crate::text::clean(a),
-                crate::text::clean(b)
-            ),
+            (Some(a), Some(b)) => {
+                format!("  {} … {}", crate::text::clean(a), crate::text::clean(b))
+            }
             _ => String::new(),
         };
         let count = match k.of {

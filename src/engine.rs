@@ -4,7 +4,7 @@
 use crate::format::Lang;
 use crate::kpi::{self, Ctx, Report, Scope};
 use crate::period::{Period, PeriodKind};
-use crate::store::{DataWindow, Result, Store, StoreError};
+use crate::store::{DataWindow, Permit, Result, Store, StoreError};
 use chrono::NaiveDate;
 
 /// Where the period on show stands beside the current one (the period of the same kind
@@ -30,17 +30,24 @@ pub enum Switch {
 
 impl PeriodNote {
     /// Reads the note for periods of `kind` as of `today` (none for explicit ranges).
-    pub fn read(store: &Store, kind: PeriodKind, today: NaiveDate) -> Result<Option<PeriodNote>> {
+    /// Reads the note for periods of `kind` as of `today`, over the teams `permit` sees
+    /// (none for explicit ranges).
+    pub fn read(
+        store: &Store,
+        permit: &Permit,
+        kind: PeriodKind,
+        today: NaiveDate,
+    ) -> Result<Option<PeriodNote>> {
         if kind == PeriodKind::Range {
             return Ok(None);
         }
         let current = Period::containing(kind, today);
         Ok(Some(PeriodNote {
             current,
-            current_has_data: store.has_data_in(&current)?,
+            current_has_data: store.has_data_in(&current, permit)?,
             latest: store
-                .latest_data_day()?
-                .map(|d| Period::containing(kind, d.min(today))),
+                .latest_data_day(permit, today)?
+                .map(|d| Period::containing(kind, d)),
         }))
     }
 
@@ -147,20 +154,22 @@ pub struct Chosen {
 /// Explicit ranges are never moved.
 pub fn choose_period(
     store: &Store,
+    permit: &Permit,
     asked: Period,
     today: NaiveDate,
     open_latest: bool,
 ) -> Result<Chosen> {
-    let note = PeriodNote::read(store, asked.kind, today)?;
-    let period = if open_latest && asked.kind != PeriodKind::Range && !store.has_data_in(&asked)? {
-        store
-            .latest_data_day()?
-            .filter(|d| *d < asked.start)
-            .map(|d| Period::containing(asked.kind, d))
-            .unwrap_or(asked)
-    } else {
-        asked
-    };
+    let note = PeriodNote::read(store, permit, asked.kind, today)?;
+    let period =
+        if open_latest && asked.kind != PeriodKind::Range && !store.has_data_in(&asked, permit)? {
+            store
+                .latest_data_day(permit, today)?
+                .filter(|d| *d < asked.start)
+                .map(|d| Period::containing(asked.kind, d))
+                .unwrap_or(asked)
+        } else {
+            asked
+        };
     Ok(Chosen { period, note })
 }
 
@@ -261,7 +270,9 @@ pub fn report_from(
 }
 
 /// Applies the access list: teams and reps the user may not see are dropped before any
-/// name is matched (so messages never name them).
+/// name is matched (so messages never name them), and with them every row of theirs, so
+/// that nothing computed from the rows (the data coverage, what counts as "no data")
+/// depends on teams the user may not see.
 fn restrict(data: &mut crate::store::Dataset, permit: &crate::store::Permit) {
     data.teams.retain(|t| permit.sees_team(t.id));
     for t in &mut data.teams {
@@ -270,6 +281,21 @@ fn restrict(data: &mut crate::store::Dataset, permit: &crate::store::Permit) {
         }
     }
     data.reps.retain(|r| permit.sees_team(r.team_id));
+    let seen: std::collections::HashSet<crate::model::RepId> =
+        data.reps.iter().map(|r| r.id).collect();
+    let sees = |rep: &crate::model::RepId| seen.contains(rep);
+    data.deals.retain(|d| sees(&d.rep_id));
+    let deals: std::collections::HashSet<crate::model::DealId> =
+        data.deals.iter().map(|d| d.id).collect();
+    data.stage_changes.retain(|c| deals.contains(&c.deal_id));
+    data.plans.retain(|p| sees(&p.owner_id));
+    data.team_plans.retain(|p| permit.sees_team(p.owner_id));
+    data.activity_days.retain(|a| sees(&a.rep_id));
+    data.customers.retain(|c| c.rep_id.is_none_or(|r| sees(&r)));
+    data.surveys.retain(|x| sees(&x.rep_id));
+    data.knowledge.retain(|x| sees(&x.rep_id));
+    data.inquiries.retain(|q| sees(&q.rep_id));
+    data.invoices.retain(|i| sees(&i.rep_id));
 }
 
 /// Someone limited to some teams gets their team instead of the whole company. Returns the

@@ -117,6 +117,11 @@ pub fn alert_when(a: &crate::kpi::Alert, lang: Lang) -> String {
     use crate::period::PeriodKind as K;
     match a.period {
         Some(p) if matches!(p.kind, K::Day | K::Range) => p.short(lang),
+        // A week belongs to its ISO year (the week of 30.12.2024 is W01 2025).
+        Some(p) if p.kind == K::Week => {
+            use chrono::Datelike;
+            format!("{} {}", p.short(lang), p.start.iso_week().year())
+        }
         Some(p) => format!("{} {}", p.short(lang), p.start.format("%Y")),
         None => chrono::DateTime::from_timestamp(a.at, 0)
             .map(|d| {
@@ -218,6 +223,12 @@ fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
 /// The leaderboard columns for one scope row.
 fn board_row(name: &str, k: &Kpis, currency: &str, lang: Lang) -> Vec<String> {
     let m = |v: i64| format::money(v, currency, lang);
+    if !k.knows("revenue") {
+        // No deal in the period or the one before: every column would be a made-up zero.
+        let mut row = vec![name.to_string()];
+        row.extend(std::iter::repeat_n("—".to_string(), BOARD_HEADER.len() - 1));
+        return row;
+    }
     vec![
         name.to_string(),
         m(k.revenue.now),
@@ -496,12 +507,8 @@ pub fn render_text(r: &Report, note: Option<&str>, markdown: bool, lang: Lang) -
     } else if r.alerts.is_empty() {
         out.push_str("No alert from the rules that have their data.\n");
     }
-    if !not_judged.is_empty() {
-        let kinds: Vec<&str> = not_judged.iter().map(|k| k.as_str()).collect();
-        out.push_str(&format!(
-            "— not judged for lack of data: {}\n",
-            kinds.join(", ")
-        ));
+    if let Some(text) = crate::kpi::AlertKind::not_judged_text(&r.total, lang) {
+        out.push_str(&format!("— {text}\n"));
     }
     for a in &r.alerts {
         let when = match a.period {

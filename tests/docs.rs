@@ -308,8 +308,13 @@ fn every_report_key_is_documented() {
         database: path.display().to_string(),
         generated_at: "2026-11-20T18:00:00+03:00".into(),
         fallback: None,
-        period_note: salesboard::engine::PeriodNote::read(&store, PeriodKind::Month, until)
-            .unwrap(),
+        period_note: salesboard::engine::PeriodNote::read(
+            &store,
+            &store.permit().unwrap(),
+            PeriodKind::Month,
+            until,
+        )
+        .unwrap(),
         report: &report,
     };
     let json = serde_json::to_value(&document).unwrap();

@@ -54,7 +54,7 @@ pub fn save_in<T: Serialize>(dir: &Path, db: &Path, draft: &T) -> std::io::Resul
 /// A file that cannot be read as a draft is left in place (renamed `.bad`) and ignored.
 pub fn take_in<T: DeserializeOwned>(dir: &Path, db: &Path) -> Option<T> {
     let path = file_for(dir, db);
-    let bytes = std::fs::read(&path).ok()?;
+    let bytes = read_plain(&path)?;
     match serde_json::from_slice(&bytes) {
         Ok(d) => {
             let _ = std::fs::remove_file(&path);
@@ -65,6 +65,28 @@ pub fn take_in<T: DeserializeOwned>(dir: &Path, db: &Path) -> Option<T> {
             None
         }
     }
+}
+
+/// A draft is small; anything bigger is not one of ours.
+const MAX_DRAFT: u64 = 1 << 20;
+
+/// Reads a draft file without following a symlink planted at its name, without blocking
+/// on a named pipe, and only when it is a regular file of a sensible size.
+fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    let meta = f.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_DRAFT {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_DRAFT).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// [`save_in`] in the default place.
@@ -148,6 +170,24 @@ mod tests {
         // The draft replaced the symlink with a file of its own.
         assert!(!std::fs::symlink_metadata(&saved).unwrap().is_symlink());
         assert_eq!(take_in::<D>(&dir, &db), Some(d));
+    }
+
+    #[test]
+    fn a_planted_pipe_or_link_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let db = tmp.path().join("kpi.db");
+        let path = file_for(&dir, &db);
+        // A named pipe would block the board at start; it is skipped at once.
+        nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        assert_eq!(take_in::<D>(&dir, &db), None);
+        std::fs::remove_file(&path).unwrap();
+        // A symlink to a file elsewhere is not followed.
+        let elsewhere = tmp.path().join("elsewhere.json");
+        std::fs::write(&elsewhere, br#"{"kind":"call","values":[]}"#).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        assert_eq!(take_in::<D>(&dir, &db), None);
+        assert!(elsewhere.exists());
     }
 
     #[test]

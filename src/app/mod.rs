@@ -950,12 +950,12 @@ impl App {
         }
     }
 
-    /// The name of the selected team, or None for the whole company.
+    /// The name of the team whose figures are on screen, or None for the whole company
+    /// (the team picked is named once its figures arrive, like the period).
     pub fn team_name(&self) -> Option<&str> {
-        let t = self.team?;
-        self.snapshot
-            .as_ref()?
-            .teams
+        let snap = self.snapshot.as_ref()?;
+        let t = snap.team?;
+        snap.teams
             .iter()
             .find(|e| e.team.id == t)
             .map(|e| e.team.name.as_str())

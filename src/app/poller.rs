@@ -148,7 +148,7 @@ pub fn snapshot(
     changed: bool,
 ) -> crate::store::Result<Snapshot> {
     let permit = store.permit()?;
-    let chosen = engine::choose_period(store, req.period, today, req.open_latest)?;
+    let chosen = engine::choose_period(store, &permit, req.period, today, req.open_latest)?;
     let window = DataWindow::for_period(&chosen.period);
     let c = match cache.take() {
         Some(mut c) if c.window == window => {

@@ -43,6 +43,10 @@ type DraftMirror = std::sync::Arc<std::sync::Mutex<Option<super::form::Draft>>>;
 /// How long SIGTERM or SIGHUP waits for the main loop before the watchdog leaves for it.
 const GRACE: Duration = Duration::from_millis(500);
 
+/// Set once the main loop has saved the draft on its way out (the watchdog then does not
+/// save it again).
+static DRAFT_SAVED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Starts the thread that makes SIGTERM and SIGHUP work even when the main loop cannot
 /// run: a frozen SSH link stalls the terminal, and writing a frame to it blocks the main
 /// thread (and with it the loop that handles signals) for as long as the link is frozen.
@@ -62,9 +66,11 @@ fn start_watchdog(
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
                 std::thread::sleep(GRACE);
-                let draft = mirror.lock().ok().and_then(|m| m.clone());
-                if let Some(d) = draft {
-                    let _ = super::drafts::save(&db, &d);
+                if !DRAFT_SAVED.load(std::sync::atomic::Ordering::SeqCst) {
+                    let draft = mirror.lock().ok().and_then(|m| m.clone());
+                    if let Some(d) = draft {
+                        let _ = super::drafts::save(&db, &d);
+                    }
                 }
                 crate::crash::restore_terminal_gently();
                 leave_now(128 + sig, &cleanup);
@@ -218,6 +224,10 @@ async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result
                     )
                     .to_string(),
             );
+            // The draft file is gone now: a signal from here on saves it from the mirror.
+            if let Ok(mut m) = mirror.lock() {
+                *m = Some(open.form.draft());
+            }
         }
     }
 
@@ -343,6 +353,7 @@ async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result
         }
     };
     save_draft(&app, &opts.path);
+    DRAFT_SAVED.store(true, std::sync::atomic::Ordering::SeqCst);
     ratatui::restore();
     result
 }

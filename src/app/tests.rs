@@ -192,6 +192,12 @@ fn team_picker_narrows_and_esc_climbs_the_tree() {
     key(&mut a, KeyCode::Down);
     assert!(key(&mut a, KeyCode::Enter));
     assert_eq!(a.team, Some(2));
+    // Until North's figures come, the header and the Σ row name what is on screen.
+    assert_eq!(a.team_name(), None);
+    let mut north = (**a.snapshot.as_ref().unwrap()).clone();
+    north.seq = a.request().seq;
+    north.team = Some(2);
+    a.accept(north);
     assert_eq!(a.team_name(), Some("North"));
     assert!(key(&mut a, KeyCode::Esc));
     assert_eq!(a.team, Some(1));

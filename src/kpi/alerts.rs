@@ -81,6 +81,42 @@ impl AlertKind {
             .collect()
     }
 
+    /// "not judged, no data: burnout risk, meetings below minimum" for the rules that
+    /// cannot judge the scope of `k`; `None` when every rule has its rows.
+    pub fn not_judged_text(k: &super::Kpis, lang: crate::format::Lang) -> Option<String> {
+        let kinds = AlertKind::not_judged(k);
+        if kinds.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = kinds.iter().map(|a| a.label(lang)).collect();
+        Some(format!(
+            "{}: {}",
+            lang.t("not judged, no data", "не проверено, нет данных"),
+            names.join(", ")
+        ))
+    }
+
+    /// The kind in words.
+    pub fn label(self, lang: crate::format::Lang) -> &'static str {
+        match self {
+            AlertKind::BehindPace => lang.t("behind pace", "отставание от темпа"),
+            AlertKind::LowWinRate => lang.t("low win rate", "низкая доля выигрышей"),
+            AlertKind::SlowCycle => lang.t("slow cycle", "долгий цикл"),
+            AlertKind::BurnoutRisk => lang.t("burnout risk", "риск выгорания"),
+            AlertKind::OverdueInvoices => lang.t("overdue invoices", "просроченные счета"),
+            AlertKind::ResponseOverSla => lang.t("response over SLA", "ответ дольше SLA"),
+            AlertKind::MeetingsBelowMinimum => lang.t("meetings below minimum", "мало встреч"),
+            AlertKind::KnowledgeBelowMinimum => {
+                lang.t("knowledge below minimum", "знания ниже минимума")
+            }
+            AlertKind::FewWinsPerCall => lang.t("few wins per call", "мало выигрышей на звонок"),
+            AlertKind::CustomersNotContacted => {
+                lang.t("customers not contacted", "клиенты без контакта")
+            }
+            AlertKind::LowLtvToCac => lang.t("low LTV:CAC", "низкий LTV:CAC"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertKind::BehindPace => "behind_pace",

@@ -187,7 +187,7 @@ pub const CATALOGUE: &[Kpi] = &[
         ru: "Выполнение плана, шт.",
         unit: Unit::Rate,
         needs: &[Source::Deals, Source::Plans],
-        paths: &["units_attainment", "targets.units"],
+        paths: &["units_attainment"],
         clear: |k| k.units_attainment = None,
         value: |k| k.units_attainment,
         text: |k, w| {
@@ -899,7 +899,12 @@ pub const CATALOGUE: &[Kpi] = &[
             Source::CostOfGoods,
             Source::AcquisitionCost,
         ],
-        paths: &["customers.ltv", "customers.ltv_to_cac"],
+        paths: &[
+            "customers.ltv",
+            "customers.ltv_to_cac",
+            "customers.lifetime_months",
+            "customers.lifetime_capped",
+        ],
         clear: |k| {
             k.customers.ltv = None;
             k.customers.ltv_to_cac = None;

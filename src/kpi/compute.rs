@@ -114,24 +114,54 @@ fn coverage(data: &Dataset, ctx: &Ctx, cur: (Timestamp, Timestamp)) -> Coverage 
         .chain(&data.team_plans)
         .filter(|p| months.contains(&p.month))
         .count() as i64;
-    // Deals with history: the stage changes come in the deals' order, each deal's together.
-    let mut with_history: HashSet<DealId> = HashSet::default();
-    for ch in &data.stage_changes {
-        with_history.insert(ch.deal_id);
-    }
     // The stages of the path to a win that some deal of the window passed through: lead
     // and won always count (every deal starts as a lead; a win is an outcome, not a step a
     // sales process may leave out); the others when a deal is in one, was lost at one, or
-    // its history names one.
-    let mut used: HashSet<Stage> = [Stage::Lead, Stage::Won].into_iter().collect();
+    // its history names one. Indexed by `Stage as usize`.
+    let mut used = [false; 6];
+    used[Stage::Lead as usize] = true;
+    used[Stage::Won as usize] = true;
     for ch in &data.stage_changes {
-        used.extend(ch.from_stage);
-        used.insert(ch.to_stage);
+        if let Some(from) = ch.from_stage {
+            used[from as usize] = true;
+        }
+        used[ch.to_stage as usize] = true;
     }
+    // The stage changes come in the deals' order, each deal's together: walk both at once
+    // (and look deals up in a sorted list if the orders ever differ).
+    let changes = &data.stage_changes;
+    let in_order = {
+        let mut j = 0;
+        for d in &data.deals {
+            while j < changes.len() && changes[j].deal_id == d.id {
+                j += 1;
+            }
+        }
+        j == changes.len()
+    };
+    let sorted: Vec<DealId> = if in_order {
+        Vec::new()
+    } else {
+        let mut v: Vec<DealId> = changes.iter().map(|c| c.deal_id).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut j = 0;
     for d in &data.deals {
-        used.insert(d.stage);
-        used.extend(d.lost_from_stage);
-        let history = with_history.contains(&d.id);
+        used[d.stage as usize] = true;
+        if let Some(l) = d.lost_from_stage {
+            used[l as usize] = true;
+        }
+        let history = if in_order {
+            let start = j;
+            while j < changes.len() && changes[j].deal_id == d.id {
+                j += 1;
+            }
+            j > start
+        } else {
+            sorted.binary_search(&d.id).is_ok()
+        };
         c.deals_with_history += i64::from(history);
         c.deals_with_customer += i64::from(d.customer_id.is_some());
         c.scored_deals += i64::from(d.score.is_some());
@@ -147,7 +177,7 @@ fn coverage(data: &Dataset, ctx: &Ctx, cur: (Timestamp, Timestamp)) -> Coverage 
     }
     c.stages_used = Stage::PATH
         .iter()
-        .filter(|s| used.contains(s))
+        .filter(|s| used[**s as usize])
         .copied()
         .collect();
     c
@@ -1068,7 +1098,6 @@ impl<'a> Index<'a> {
             satisfaction_trend: trend(&p.sat_months),
             knowledge_trend: trend(&p.test_months),
         };
-        k.composite = composite(s, &k, expected);
         // No data is not zero: KPIs whose source rows are absent for this scope go blank.
         let mut have = self.have;
         have.set(Source::CostOfGoods, now.won == 0 || p.won_with_cost > 0);
@@ -1076,6 +1105,9 @@ impl<'a> Index<'a> {
         have.set(Source::Plans, targets.revenue.is_some());
         have.set(Source::Surveys, !p.latest.is_empty());
         have.set(Source::Tests, !p.tests.is_empty());
+        // The composite leaves out the parts without their rows (no calls recorded is not
+        // 0 % of the calls target).
+        k.composite = composite(s, &k, expected, have);
         catalogue::apply(&mut k, have);
         k
     }
@@ -1132,6 +1164,7 @@ impl<'a> Index<'a> {
         c.churn_after_sale = ratio(c.churned_after_sale as f64, c.sold as f64);
         // #20 from the scope's won deals of the period: the customers with two won deals
         // or more among them (each once), and the share of revenue they brought.
+        // A customer served by several reps of the scope counts once.
         let mut repeat = p.repeat_ids.clone();
         repeat.sort_unstable();
         repeat.dedup();
@@ -1387,22 +1420,38 @@ pub(crate) fn burnout(s: &Settings, latest: i64, previous: Option<i64>) -> bool 
 
 /// #33 the composite score: each attainment capped, weighted; paced while the period runs
 /// (actual ÷ expected share of the target), so the bonus outlook is fair mid-month.
-fn composite(s: &Settings, k: &Kpis, expected: Option<f64>) -> Composite {
+fn composite(s: &Settings, k: &Kpis, expected: Option<f64>, have: Have) -> Composite {
     let share = expected.unwrap_or(1.0);
     let cap = s.composite_cap_pct as f64 / 100.0;
     let parts = [
-        (s.weight_revenue, k.revenue.now as f64, k.targets.revenue),
-        (s.weight_units, k.units.now as f64, k.targets.units),
-        (s.weight_calls, k.activity.calls.now as f64, k.targets.calls),
+        (
+            s.weight_revenue,
+            k.revenue.now as f64,
+            k.targets.revenue,
+            Source::Deals,
+        ),
+        (
+            s.weight_units,
+            k.units.now as f64,
+            k.targets.units,
+            Source::Deals,
+        ),
+        (
+            s.weight_calls,
+            k.activity.calls.now as f64,
+            k.targets.calls,
+            Source::Activities,
+        ),
         (
             s.weight_meetings,
             k.activity.meetings.now as f64,
             k.targets.meetings,
+            Source::Activities,
         ),
     ];
     let (mut sum, mut weights) = (0.0, 0.0);
-    for (w, actual, target) in parts {
-        if w <= 0 {
+    for (w, actual, target, needs) in parts {
+        if w <= 0 || !have.has(needs) {
             continue;
         }
         if let Some(att) = target.and_then(|t| ratio(actual, t as f64 * share)) {
@@ -1712,7 +1761,10 @@ fn campaigns(ix: &Index<'_>, reps: &[RepId], company: bool) -> Vec<CampaignKpis>
         let baseline = money(c.baseline_revenue as f64 * share);
         let cost = money(c.cost as f64 * share);
         let incremental = revenue - baseline;
-        let margin = ratio((revenue - cost_of_goods) as f64, revenue as f64);
+        // No cost of goods recorded on its deals: no margin (not 100 %), so no ROI.
+        let margin = (cost_of_goods > 0)
+            .then(|| ratio((revenue - cost_of_goods) as f64, revenue as f64))
+            .flatten();
         let roi = margin.and_then(|m| ratio(incremental as f64 * m - cost as f64, cost as f64));
         let brought: Vec<&Customer> = ix
             .data

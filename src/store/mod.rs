@@ -322,7 +322,7 @@ impl Store {
             });
         }
         if tables > 0 || found != 0 {
-            version_matches_tables(&conn, path, found)?;
+            version_matches_tables(&conn, path)?;
         }
         conn.pragma_update(None, "foreign_keys", true)?;
         let mut store = Store {
@@ -681,17 +681,37 @@ impl Store {
     }
 }
 
-/// The tables migration `n` (1-based) creates, read from its SQL.
+/// The tables each migration creates (migration N at index N − 1): what a file at a schema
+/// version must hold, and what tells a version lowered by hand. A test checks this list
+/// against the migrations' SQL.
+const MIGRATION_TABLES: &[&[&str]] = &[
+    &[
+        "settings",
+        "team",
+        "rep",
+        "plan",
+        "team_plan",
+        "campaign",
+        "acquisition_cost",
+        "customer",
+        "deal",
+        "stage_change",
+        "activity",
+        "satisfaction",
+        "knowledge_test",
+        "inquiry",
+        "invoice",
+        "audit_log",
+    ],
+    &["access", "access_team"],
+    &["change_log"],
+];
+
+/// The tables migration `n` (1-based) creates.
 fn tables_of_migration(n: usize) -> Vec<&'static str> {
-    MIGRATIONS
+    MIGRATION_TABLES
         .get(n.wrapping_sub(1))
-        .map(|sql| {
-            sql.split("CREATE TABLE")
-                .skip(1)
-                .filter_map(|rest| rest.split_whitespace().next())
-                .map(|name| name.trim_end_matches('('))
-                .collect()
-        })
+        .map(|t| t.to_vec())
         .unwrap_or_default()
 }
 
@@ -699,7 +719,23 @@ fn tables_of_migration(n: usize) -> Vec<&'static str> {
 /// tables: negative, lowered by hand (it holds tables of later migrations, which would
 /// make the upgrade fail half-way), or raised by hand (tables of its version are missing).
 /// Nothing is written.
-fn version_matches_tables(conn: &Connection, path: &Path, found: i64) -> Result<()> {
+///
+/// The version and the tables are read in one read transaction: another process may be
+/// upgrading the file at this moment, and a version read before its commit with tables
+/// read after it would look lowered.
+fn version_matches_tables(conn: &Connection, path: &Path) -> Result<()> {
+    conn.execute_batch("BEGIN DEFERRED")
+        .map_err(|e| classify(path, e))?;
+    let checked = version_matches_tables_now(conn, path);
+    // A read transaction: ending it can only fail if it was never begun.
+    let _ = conn.execute_batch("COMMIT");
+    checked
+}
+
+fn version_matches_tables_now(conn: &Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
     let shown = path.display();
     if found < 0 {
         return Err(StoreError::Other(format!(

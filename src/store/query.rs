@@ -178,6 +178,14 @@ fn merge_sorted<T, K: Ord>(
     *old = out;
 }
 
+/// The teams a permit sees, as the JSON list `json_each` reads (NULL: every team).
+fn teams_json(permit: &super::Permit) -> Option<String> {
+    permit
+        .teams
+        .as_ref()
+        .map(|t| serde_json::to_string(t).expect("ids serialise"))
+}
+
 impl Store {
     /// Reads everything the KPI engine needs for `window` in one read transaction.
     pub fn dataset(&self, window: DataWindow) -> Result<Dataset> {
@@ -706,10 +714,7 @@ impl Store {
     /// The customers `permit` may enter data for (for pickers): those nobody owns and those
     /// of reps in teams it sees; by name.
     pub fn customer_names(&self, permit: &super::Permit) -> Result<Vec<(CustomerId, String)>> {
-        let teams = permit
-            .teams
-            .as_ref()
-            .map(|t| serde_json::to_string(t).expect("ids serialise"));
+        let teams = teams_json(permit);
         let rows = self
             .conn
             .prepare_cached(
@@ -739,27 +744,45 @@ impl Store {
         Ok(rows)
     }
 
-    /// The latest local day with a won deal or an activity, for falling back to a period
-    /// that has data.
-    pub fn latest_data_day(&self) -> Result<Option<NaiveDate>> {
-        let at: Option<i64> = self.conn.query_row(
-            "SELECT max(m) FROM (SELECT max(closed_at) AS m FROM deal WHERE closed_at IS NOT NULL
-                                 UNION ALL SELECT max(at) FROM activity)",
-            [],
-            |r| r.get(0),
-        )?;
+    /// The latest local day, up to `today`, with a closed deal or an activity of the teams
+    /// `permit` sees (for falling back to a period that has data). Rows dated after today
+    /// (written by hand) do not count.
+    pub fn latest_data_day(
+        &self,
+        permit: &super::Permit,
+        today: NaiveDate,
+    ) -> Result<Option<NaiveDate>> {
+        let until = day_start(&Local, today + chrono::Duration::days(1));
+        let at: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT max(m) FROM (
+                   SELECT max(d.closed_at) AS m FROM deal d JOIN rep r ON r.id = d.rep_id
+                   WHERE d.closed_at < ?1
+                     AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2)))
+                   UNION ALL
+                   SELECT max(a.at) FROM activity a JOIN rep r ON r.id = a.rep_id
+                   WHERE a.at < ?1
+                     AND (?2 IS NULL OR r.team_id IN (SELECT value FROM json_each(?2))))",
+            )?
+            .query_row(params![until, teams_json(permit)], |r| r.get(0))?;
         Ok(at.map(|t| crate::period::local_day(&Local, t)))
     }
 
-    /// True when the period has any won deal or activity.
-    pub fn has_data_in(&self, period: &Period) -> Result<bool> {
+    /// True when the period has a closed deal or an activity of the teams `permit` sees.
+    pub fn has_data_in(&self, period: &Period, permit: &super::Permit) -> Result<bool> {
         let (from, to) = period.bounds(&Local);
-        let any: bool = self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM deal WHERE closed_at >= ?1 AND closed_at < ?2)
-                 OR EXISTS(SELECT 1 FROM activity WHERE at >= ?1 AND at < ?2)",
-            params![from, to],
-            |r| r.get(0),
-        )?;
+        let any: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM deal d JOIN rep r ON r.id = d.rep_id
+                               WHERE d.closed_at >= ?1 AND d.closed_at < ?2
+                                 AND (?3 IS NULL OR r.team_id IN (SELECT value FROM json_each(?3))))
+                     OR EXISTS(SELECT 1 FROM activity a JOIN rep r ON r.id = a.rep_id
+                               WHERE a.at >= ?1 AND a.at < ?2
+                                 AND (?3 IS NULL OR r.team_id IN (SELECT value FROM json_each(?3))))",
+            )?
+            .query_row(params![from, to, teams_json(permit)], |r| r.get(0))?;
         Ok(any)
     }
 
@@ -767,10 +790,7 @@ impl Store {
     /// newest first, with who entered them.
     pub fn recent_entries(&self, limit: usize, permit: &super::Permit) -> Result<Vec<EntryLine>> {
         // Only the reps of teams the access list shows (NULL: every team).
-        let teams = permit
-            .teams
-            .as_ref()
-            .map(|t| serde_json::to_string(t).expect("ids serialise"));
+        let teams = teams_json(permit);
         // Each kind's newest rows first (through its `entered_at` order), then the newest
         // of those: a few index steps, not a scan of every activity ever logged.
         let newest = |select: &str, from: &str, alias: &str| {

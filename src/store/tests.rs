@@ -685,3 +685,17 @@ fn refreshes_after_random_bursts_of_writes_equal_fresh_reads() {
         );
     }
 }
+
+#[test]
+fn the_table_list_of_every_migration_matches_its_sql() {
+    assert_eq!(super::MIGRATION_TABLES.len(), super::MIGRATIONS.len());
+    for (n, sql) in super::MIGRATIONS.iter().enumerate() {
+        let created: Vec<&str> = sql
+            .split("CREATE TABLE")
+            .skip(1)
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(|name| name.trim_end_matches('('))
+            .collect();
+        assert_eq!(created, super::MIGRATION_TABLES[n], "migration {}", n + 1);
+    }
+}

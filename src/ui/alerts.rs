@@ -17,24 +17,8 @@ use unicode_width::UnicodeWidthStr;
 const WIDE: u16 = 120;
 
 /// A kind of alert in words.
-pub(super) fn kind_words(kind: AlertKind, lang: Lang) -> &'static str {
-    match kind {
-        AlertKind::BehindPace => lang.t("behind pace", "отставание от темпа"),
-        AlertKind::LowWinRate => lang.t("low win rate", "низкая доля побед"),
-        AlertKind::SlowCycle => lang.t("slow cycle", "долгий цикл"),
-        AlertKind::BurnoutRisk => lang.t("burnout risk", "риск выгорания"),
-        AlertKind::OverdueInvoices => lang.t("overdue invoices", "просроченные счета"),
-        AlertKind::ResponseOverSla => lang.t("response over SLA", "ответ дольше SLA"),
-        AlertKind::MeetingsBelowMinimum => lang.t("meetings below minimum", "мало встреч"),
-        AlertKind::KnowledgeBelowMinimum => {
-            lang.t("knowledge below minimum", "знания ниже минимума")
-        }
-        AlertKind::FewWinsPerCall => lang.t("few wins per call", "мало побед на звонок"),
-        AlertKind::CustomersNotContacted => {
-            lang.t("customers not contacted", "клиенты без контакта")
-        }
-        AlertKind::LowLtvToCac => lang.t("low LTV:CAC", "низкий LTV:CAC"),
-    }
+fn kind_words(kind: AlertKind, lang: Lang) -> &'static str {
+    kind.label(lang)
 }
 
 /// Who the alert is about: the rep, or the scope for figures of the whole scope.
@@ -144,15 +128,9 @@ fn detail_ru(a: &Alert, report: &Report) -> String {
 /// The rules that could not judge this scope for lack of data, in one line (none when
 /// every rule had its data).
 fn not_judged_line(report: &Report, lang: Lang, t: &Theme, width: usize) -> Option<Line<'static>> {
-    let kinds = AlertKind::not_judged(&report.total);
-    if kinds.is_empty() {
-        return None;
-    }
-    let names: Vec<&str> = kinds.iter().map(|k| kind_words(*k, lang)).collect();
     let text = format!(
-        " — {}: {} (i)",
-        lang.t("not judged, no data", "не проверено, нет данных"),
-        names.join(", ")
+        " — {} (i)",
+        AlertKind::not_judged_text(&report.total, lang)?
     );
     Some(Line::styled(widgets::fit(&text, width), t.dim))
 }

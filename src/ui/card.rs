@@ -208,19 +208,8 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
             "правила, для которых есть данные, сигналов не дали",
         )));
     }
-    if !not_judged.is_empty() {
-        out.push(Line::styled(
-            format!(
-                "— {}: {}",
-                lang.t("not judged, no data", "не проверено, нет данных"),
-                not_judged
-                    .iter()
-                    .map(|k| super::alerts::kind_words(*k, lang))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            t.dim,
-        ));
+    if let Some(text) = crate::kpi::AlertKind::not_judged_text(&x.kpis, lang) {
+        out.push(Line::styled(format!("— {text}"), t.dim));
     }
     for a in alerts {
         let text = match lang {
@@ -230,7 +219,7 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
                 .map(|(_, m)| m)
                 .unwrap_or(&a.message)
                 .to_string(),
-            crate::format::Lang::Ru => ru_alert(a.kind),
+            crate::format::Lang::Ru => a.kind.label(lang).to_string(),
         };
         out.push(Line::from(vec![Span::styled("! ", t.bad), Span::raw(text)]));
     }
@@ -275,23 +264,4 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
         )));
     }
     out
-}
-
-/// Alert kinds in Russian, for the card.
-fn ru_alert(kind: crate::kpi::AlertKind) -> String {
-    use crate::kpi::AlertKind as K;
-    match kind {
-        K::BehindPace => "отставание от темпа плана",
-        K::LowWinRate => "низкая доля побед",
-        K::SlowCycle => "долгий цикл сделки — нужен коучинг",
-        K::BurnoutRisk => "риск выгорания",
-        K::OverdueInvoices => "просроченные счета",
-        K::ResponseOverSla => "ответы дольше SLA",
-        K::MeetingsBelowMinimum => "встреч меньше минимума",
-        K::KnowledgeBelowMinimum => "знание продукта ниже минимума",
-        K::FewWinsPerCall => "мало побед на 100 звонков",
-        K::CustomersNotContacted => "клиенты без контакта",
-        K::LowLtvToCac => "LTV : CAC меньше 3",
-    }
-    .to_string()
 }

@@ -357,11 +357,12 @@ fn economics(k: &Kpis, fm: &Fmt) -> (Vec<Item>, Vec<Item>) {
         .ltv_to_cac
         .map(|x| format::decimal_in(Some(x), fm.lang))
         .unwrap_or_else(|| "—".into());
-    let mut ltv = vec![raw(format!("{} · LTV:CAC {ratio} ", fm.omoney(c.ltv)))];
+    let mut ltv = vec![raw(format!("{} · LTV:CAC {ratio}", fm.omoney(c.ltv)))];
     match c.ltv_to_cac {
-        Some(x) if x < 3.0 => ltv.push(Span::styled(fm.t("! under 3", "! меньше 3"), t.bad)),
-        Some(_) => ltv.push(Span::styled("✓", t.good)),
-        None => {}
+        Some(x) if x < 3.0 => ltv.push(Span::styled(fm.t(" ! under 3", " ! меньше 3"), t.bad)),
+        // A ✓ needs evidence: not a lifetime that is the cap setting.
+        Some(_) if !c.lifetime_capped => ltv.push(Span::styled(" ✓", t.good)),
+        _ => {}
     }
     match c.lifetime_months {
         Some(m) if w => {

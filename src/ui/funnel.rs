@@ -131,6 +131,37 @@ fn lpad(s: &str, w: usize) -> String {
 fn draw_stages(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
     let lang = c.lang;
     let t = c.theme;
+    let missing = k.lacks("stage_conversion");
+    if !missing.is_empty() {
+        // How far lost deals got is not known: the stages between lead and won would be
+        // counted short. Only what is known: the leads, the wins, and why.
+        let width = area.width as usize;
+        let lines = vec![
+            Line::styled(
+                widgets::fit(
+                    lang.t("Funnel of the period's deals", "Воронка сделок периода"),
+                    width,
+                ),
+                t.title,
+            ),
+            Line::raw(widgets::fit(
+                &format!(
+                    "{} {} · {} {}",
+                    stage_name("lead", lang),
+                    format::group(k.funnel.leads, lang),
+                    stage_name("won", lang),
+                    format::group(k.funnel.won, lang)
+                ),
+                width,
+            )),
+            Line::styled(crate::kpi::catalogue::why_blank(missing, lang), t.dim),
+        ];
+        f.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
     let steps = &k.funnel.stages;
     let unused = |stage: &str| k.funnel.skipped_stages.iter().any(|s| s == stage);
     // The stages in order: the first step's "from", then every step's "to".

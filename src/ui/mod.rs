@@ -164,13 +164,16 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App) {
         }
     );
     let updated = match &app.snapshot {
-        // Figures for another period were asked for and are on their way: until they
-        // come, the header keeps naming the period of the figures on screen.
+        // Figures for another period or team were asked for and are on their way: until
+        // they come, the header keeps naming the period and team of the figures on screen.
         Some(_) if app.loading_period() && app.period != app.shown_period() => format!(
             "{} {}…",
             lang.t("loading", "загрузка:"),
             app.period.name(lang)
         ),
+        Some(s) if app.loading_period() && s.team != app.team => {
+            lang.t("loading…", "загрузка…").to_string()
+        }
         Some(s) => format!(
             "{} {}",
             lang.t("updated", "обновлено"),

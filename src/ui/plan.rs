@@ -49,6 +49,11 @@ fn right(s: String) -> Line<'static> {
     Line::from(s).right_aligned()
 }
 
+/// A figure of KPI `key`, or "—" when the KPI has no data for the row.
+fn known(k: &Kpis, key: &str, text: impl FnOnce() -> String) -> Line<'static> {
+    right(if k.knows(key) { text() } else { "—".into() })
+}
+
 const COLUMNS: &[Column] = &[
     Column {
         en: "Revenue",
@@ -56,7 +61,7 @@ const COLUMNS: &[Column] = &[
         width: 12,
         sort: Some(SortKey::Revenue),
         min_screen: 0,
-        cell: |k, f| right(f.money(k.revenue.now)),
+        cell: |k, f| known(k, "revenue", || f.money(k.revenue.now)),
     },
     Column {
         en: "Target",
@@ -113,7 +118,7 @@ const COLUMNS: &[Column] = &[
         width: 6,
         sort: Some(SortKey::Units),
         min_screen: 0,
-        cell: |k, f| right(format::group(k.units.now, f.lang)),
+        cell: |k, f| known(k, "units", || format::group(k.units.now, f.lang)),
     },
     Column {
         en: "Deals",
@@ -121,7 +126,7 @@ const COLUMNS: &[Column] = &[
         width: 6,
         sort: Some(SortKey::Deals),
         min_screen: 0,
-        cell: |k, _| right(k.won_deals.now.to_string()),
+        cell: |k, _| known(k, "revenue", || k.won_deals.now.to_string()),
     },
     Column {
         en: "Avg deal",
@@ -160,7 +165,7 @@ const COLUMNS: &[Column] = &[
         width: 12,
         sort: None,
         min_screen: 130,
-        cell: |k, f| right(f.money(k.pipeline.forecast)),
+        cell: |k, f| known(k, "forecast", || f.money(k.pipeline.forecast)),
     },
     Column {
         en: "Win",
@@ -183,11 +188,11 @@ const COLUMNS: &[Column] = &[
         width: 7,
         sort: None,
         min_screen: 150,
-        cell: |k, _| {
+        cell: |k, f| {
             right(
                 k.composite
                     .bonus_coefficient
-                    .map(|b| format!("×{b:.2}"))
+                    .map(|b| format!("×{}", format::decimal2_in(b, f.lang)))
                     .unwrap_or_else(|| "—".into()),
             )
         },
@@ -232,6 +237,18 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Repor
         Some(v) => m(v),
         None => lang.t("— (no plan)", "— (нет плана)").to_string(),
     };
+    if !k.knows("revenue") {
+        // No deal at all in the period or the one before: nothing to sum.
+        let why = crate::kpi::catalogue::why_blank(k.lacks("revenue"), lang);
+        f.render_widget(
+            Paragraph::new(vec![Line::from(vec![
+                Span::styled(format!(" {} ", lang.t("Revenue", "Выручка")), t.title),
+                Span::styled(why, t.dim),
+            ])]),
+            area,
+        );
+        return;
+    }
     let mut line1 = vec![
         Span::styled(format!(" {} ", lang.t("Revenue", "Выручка")), t.title),
         Span::raw(format!(
@@ -282,7 +299,8 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Repor
     ))];
     if k.pace.behind {
         spans.push(Span::styled(lang.t("! behind pace", "! отставание"), t.bad));
-    } else if k.revenue_attainment.is_some() {
+    } else if k.revenue_attainment.is_some() && k.pace.elapsed_working_days > 0 {
+        // A ✓ needs evidence: a working day gone by, and revenue measured against it.
         spans.push(Span::styled(lang.t("✓ on pace", "✓ в темпе"), t.good));
     } else if k.targets.revenue.is_none() {
         spans.push(Span::styled(

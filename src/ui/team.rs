@@ -315,13 +315,7 @@ fn pct(v: Option<f64>) -> String {
 /// The bonus coefficient: `×1.08` / `×1,08`.
 fn bonus(v: Option<f64>, lang: Lang) -> String {
     match v {
-        Some(b) if b.is_finite() => {
-            let s = format!("×{b:.2}");
-            match lang {
-                Lang::En => s,
-                Lang::Ru => s.replace('.', ","),
-            }
-        }
+        Some(b) if b.is_finite() => format!("×{}", format::decimal2_in(b, lang)),
         _ => "—".into(),
     }
 }
@@ -411,7 +405,12 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
         format!(" {} ", lang.t("Satisfaction", "Удовлетворённость")),
         t.title,
     )];
-    if k.knows("satisfaction") {
+    if !k.knows("satisfaction") {
+        l1.push(Span::styled(
+            crate::kpi::catalogue::why_blank(k.lacks("satisfaction"), lang),
+            t.dim,
+        ));
+    } else {
         l1.extend([
             Span::raw(format!(
                 "{} ({} {}) ",
@@ -421,63 +420,51 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             )),
             delta(p.satisfaction, p.satisfaction_prev, lang, t),
             Span::raw(format!(" {} · ", spark(tail(&p.satisfaction_trend)))),
+            if p.burnout_risk > 0 {
+                Span::styled(
+                    format!(
+                        "! {} {}",
+                        p.burnout_risk,
+                        lang.t("at burnout risk", "под риском выгорания")
+                    ),
+                    t.bad,
+                )
+            } else {
+                Span::styled(lang.t("✓ no burnout risk", "✓ риска выгорания нет"), t.good)
+            },
         ]);
-    }
-    if !k.knows("satisfaction") {
-        l1.push(Span::styled(
-            crate::kpi::catalogue::why_blank(k.lacks("satisfaction"), lang),
-            t.dim,
-        ));
-    } else if p.burnout_risk > 0 {
-        l1.push(Span::styled(
-            format!(
-                "! {} {}",
-                p.burnout_risk,
-                lang.t("at burnout risk", "под риском выгорания")
-            ),
-            t.bad,
-        ));
-    } else {
-        l1.push(Span::styled(
-            lang.t("✓ no burnout risk", "✓ риска выгорания нет"),
-            t.good,
-        ));
     }
     let mut l2 = vec![Span::styled(
         format!(" {} ", lang.t("Knowledge", "Знание продукта")),
         t.title,
     )];
-    if k.knows("knowledge") {
-        l2.push(Span::raw(format!(
-            "{} {} · ",
-            pct(p.knowledge),
-            spark(tail(&p.knowledge_trend))
-        )));
-    }
     if !k.knows("knowledge") {
         l2.push(Span::styled(
             crate::kpi::catalogue::why_blank(k.lacks("knowledge"), lang),
             t.dim,
         ));
-    } else if p.knowledge_below_min > 0 {
-        l2.push(Span::styled(
-            format!(
-                "! {} {} {}%",
-                p.knowledge_below_min,
-                lang.t("under", "ниже"),
-                report.settings.knowledge_min_pct
-            ),
-            t.bad,
-        ));
     } else {
-        l2.push(Span::styled(
-            format!(
-                "✓ {} {}%",
-                lang.t("none under", "никого ниже"),
-                report.settings.knowledge_min_pct
-            ),
-            t.good,
-        ));
+        l2.push(Span::raw(format!(
+            "{} {} · ",
+            pct(p.knowledge),
+            spark(tail(&p.knowledge_trend))
+        )));
+        let min = report.settings.knowledge_min_pct;
+        l2.push(if p.knowledge_below_min > 0 {
+            Span::styled(
+                format!(
+                    "! {} {} {min}%",
+                    p.knowledge_below_min,
+                    lang.t("under", "ниже")
+                ),
+                t.bad,
+            )
+        } else {
+            Span::styled(
+                format!("✓ {} {min}%", lang.t("none under", "никого ниже")),
+                t.good,
+            )
+        });
     }
     l2.push(Span::raw(format!(
         " · {} {} → {} {}",
