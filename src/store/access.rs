@@ -725,6 +725,41 @@ mod tests {
     }
 
     #[test]
+    fn a_limited_managers_coverage_and_period_come_from_their_own_teams() {
+        use crate::period::{Period, PeriodKind};
+        let (_d, mut s) = store();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        s.grant(&admin, "2000", "manager", &["Москва".into()])
+            .unwrap();
+        // Only Petersburg logs calls (in November); Moscow has none at all.
+        s.add_activity(&admin, &call("Пётр")).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let december = Period::containing(PeriodKind::Month, today);
+        let november = Period::containing(PeriodKind::Month, december.start.pred_opt().unwrap());
+        // The company sees the call: calls are known, and the board falls back to November.
+        let all = s.permit_for(1000).unwrap();
+        let r = crate::engine::build_for(&s, &all, november, today, None, None).unwrap();
+        assert!(r.total.knows("calls"), "{:?}", r.total.no_data);
+        let chosen = crate::engine::choose_period(&s, &all, december, today, true).unwrap();
+        assert_eq!(chosen.period, november);
+        // Moscow's manager: Petersburg's call is neither their coverage nor their period.
+        let moscow = s.permit_for(2000).unwrap();
+        let r = crate::engine::build_for(&s, &moscow, november, today, None, None).unwrap();
+        assert!(
+            r.total
+                .lacks("calls")
+                .contains(&crate::model::Source::Activities),
+            "{:?}",
+            r.total.no_data
+        );
+        let chosen = crate::engine::choose_period(&s, &moscow, december, today, true).unwrap();
+        assert_eq!(chosen.period, december, "nothing of theirs to fall back to");
+        let note = chosen.note.unwrap();
+        assert!(!note.current_has_data && note.latest.is_none());
+    }
+
+    #[test]
     fn the_last_admin_stays_while_others_are_listed_and_bad_grants_are_named() {
         let (_d, mut s) = store();
         let admin = as_uid(1000);
