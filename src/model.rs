@@ -257,6 +257,17 @@ impl Source {
         }
     }
 
+    /// True when every row counted in [`Coverage::rows`](crate::kpi::Coverage::rows)'s
+    /// second figure should have these rows, so fewer is a gap in the data (a won deal
+    /// without its cost). Churn dates, scores and kinds other than `new` are on some
+    /// rows only by nature.
+    pub fn partial_is_a_gap(self) -> bool {
+        matches!(
+            self,
+            Source::StageHistory | Source::LossStage | Source::CostOfGoods | Source::Customers
+        )
+    }
+
     /// What the rows are, in a few words.
     pub fn label(self, lang: crate::format::Lang) -> &'static str {
         match self {

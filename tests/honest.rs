@@ -9,6 +9,7 @@ mod common;
 #[path = "common/crm.rs"]
 mod crm;
 
+use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use salesboard::app::{App, Overlay, Pane, Request, poller};
@@ -184,8 +185,18 @@ fn every_kpi_that_needs_an_absent_kind_of_rows_is_null_in_json_and_says_why() {
 
 /// The board's snapshot of November on the export.
 fn app(pane: Pane, lang: Lang) -> App {
-    let mut store = Store::open(db(), Access::ReadOnly).unwrap();
-    let period = Period::containing(PeriodKind::Month, common::today());
+    let today = common::today();
+    app_on(
+        db(),
+        Period::containing(PeriodKind::Month, today),
+        today,
+        pane,
+        lang,
+    )
+}
+
+fn app_on(db: &std::path::Path, period: Period, today: NaiveDate, pane: Pane, lang: Lang) -> App {
+    let mut store = Store::open(db, Access::ReadOnly).unwrap();
     let snap = poller::compute(
         &mut store,
         Request {
@@ -194,17 +205,11 @@ fn app(pane: Pane, lang: Lang) -> App {
             open_latest: false,
             team: None,
         },
-        common::today(),
+        today,
     )
     .unwrap();
-    let mut app = App::new(
-        lang,
-        Theme::plain(),
-        "crm.db".into(),
-        false,
-        common::today(),
-        common::now(),
-    );
+    let now = salesboard::period::day_start(&chrono::Local, today) + 14 * 3600;
+    let mut app = App::new(lang, Theme::plain(), "crm.db".into(), false, today, now);
     app.request();
     app.accept(snap);
     app.pane = pane;
@@ -305,10 +310,7 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
         // The data overlay names every absent kind.
         let mut a = app(Pane::Plan, lang);
         a.overlay = Overlay::Data { scroll: 0 };
-        let lines: Vec<String> = salesboard::ui::data::lines(&a)
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect();
+        let lines = overlay_lines(&a);
         for s in [
             Source::Plans,
             Source::CostOfGoods,
@@ -327,6 +329,59 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
                 .iter()
                 .any(|l| l.starts_with("✓ ") && l.contains(Source::Deals.label(lang)))
         );
+        overlay_marks_are_earned(&lines, lang);
+    }
+}
+
+fn overlay_lines(a: &App) -> Vec<String> {
+    salesboard::ui::data::lines(a)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
+/// A ✓ needs rows behind it; "!" is for gaps only, not for kinds that are on some rows
+/// by nature (churn dates, scores, kinds other than new).
+fn overlay_marks_are_earned(lines: &[String], lang: Lang) {
+    for l in lines {
+        assert!(
+            !(l.starts_with("✓ ") && l.ends_with(" 0")),
+            "{lang:?}: a ✓ with nothing behind it: {l}"
+        );
+    }
+    for s in Source::ALL {
+        let label = s.label(lang);
+        let marked_partial = lines.iter().any(|l| {
+            l.strip_prefix("! ")
+                .and_then(|rest| rest.strip_prefix(label))
+                .is_some_and(|rest| rest.starts_with(' '))
+        });
+        assert!(
+            !marked_partial || s.partial_is_a_gap(),
+            "{lang:?}: {s:?} is on some rows by nature, not a gap: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_data_overlay_marks_only_evidence_and_gaps_on_the_example() {
+    // The example's December has begun without a sale (no won deal to have a cost), and
+    // most of its customers have not churned: neither is evidence nor a gap.
+    let example = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/kpi.db.example"));
+    let today = common::day("2026-12-01");
+    let december = Period::containing(PeriodKind::Month, today);
+    let november = Period::containing(PeriodKind::Month, common::day("2026-11-30"));
+    for lang in [Lang::En, Lang::Ru] {
+        for period in [december, november] {
+            let mut a = app_on(example, period, today, Pane::Plan, lang);
+            a.overlay = Overlay::Data { scroll: 0 };
+            let lines = overlay_lines(&a);
+            assert!(
+                lines.iter().any(|l| l.starts_with("✓ ")),
+                "{lang:?} {period:?}: {lines:#?}"
+            );
+            overlay_marks_are_earned(&lines, lang);
+        }
     }
 }
 

@@ -45,7 +45,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             None => n(rows),
         };
         let label = format!("{:<label_w$}", s.label(lang));
-        let partial = of.is_some_and(|of| rows > 0 && rows < of);
+        let partial = s.partial_is_a_gap() && of.is_some_and(|of| rows > 0 && rows < of);
+        // Nothing to cover (no won deals for cost of goods): neither a gap nor evidence.
+        let nothing = rows == 0 || of == Some(0);
         let line = if lacking(s) {
             Line::from(vec![
                 Span::styled("— ", t.bad),
@@ -57,6 +59,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 Span::styled("! ", t.warn),
                 Span::raw(label),
                 Span::raw(format!(" {count}")),
+            ])
+        } else if nothing {
+            Line::from(vec![
+                Span::styled("· ", t.dim),
+                Span::raw(label),
+                Span::styled(format!(" {count}"), t.dim),
             ])
         } else {
             Line::from(vec![
