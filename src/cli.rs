@@ -528,9 +528,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 a.team.as_deref(),
                 a.rep.as_deref(),
             )?;
+            // With --at inside an earlier period, that period was asked for: no note. On
+            // the current period (empty), the note says where the figures are.
             let note_in = |lang| {
                 chosen
                     .note
+                    .filter(|n| open_latest || chosen.period == n.current)
                     .and_then(|n| n.text(&chosen.period, lang, engine::Switch::Cli))
             };
             let note_text = note_in(lang);

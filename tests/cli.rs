@@ -264,6 +264,24 @@ fn without_at_report_shows_the_latest_period_with_data_and_says_so() {
     let r = report_json(&db, &["--at", "2026-11-20"]);
     assert_eq!(r["period"]["start"], "2026-11-01");
     assert_eq!(r["fallback"], Value::Null);
+    // Asking for the latest period with data by --at needs no note: it is what was asked.
+    for format in ["table", "json"] {
+        let out = sb(&db)
+            .args(["report", "--at", "2026-10-15", "--format", format])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{all}");
+        assert!(
+            !all.contains("no sales or activity yet"),
+            "{format}: a note on a period asked for:
+{all}"
+        );
+    }
     let out = sb(&db)
         .args(["report", "--at", &month.to_string()])
         .output()

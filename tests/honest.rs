@@ -307,6 +307,8 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
         for c in claims {
             assert!(!text.contains(c), "the card claims {c:?}:\n{text}");
         }
+        // A blank figure never stands without its reason ("— (— a month)").
+        assert!(!text.contains("— (—"), "{lang:?}: a bare —:\n{text}");
         // The data overlay names every absent kind.
         let mut a = app(Pane::Plan, lang);
         a.overlay = Overlay::Data { scroll: 0 };

@@ -856,13 +856,22 @@ pub const CATALOGUE: &[Kpi] = &[
             k.customers.arpu_monthly = None;
         },
         value: |k| k.customers.arpu.map(|v| v as f64),
-        text: |k, w| {
-            format!(
+        text: |k, w| match k.customers.arpu {
+            // Deals without customers are caught by `needs`; here the scope's reps own
+            // no active customer (customer.rep_id), so there is nothing to divide by.
+            None => format!(
+                "— {}",
+                w.t(
+                    "no active customer is assigned here (customer.rep_id)",
+                    "нет закреплённых активных клиентов (customer.rep_id)"
+                )
+            ),
+            Some(arpu) => format!(
                 "{} ({} {})",
-                w.om(k.customers.arpu),
+                w.m(arpu),
                 w.om(k.customers.arpu_monthly),
                 w.t("a month", "в месяц")
-            )
+            ),
         },
     },
     Kpi {

@@ -287,21 +287,32 @@ fn economics(k: &Kpis, fm: &Fmt) -> (Vec<Item>, Vec<Item>) {
     );
     let arpu = item(
         "ARPU",
-        vec![raw(format!(
-            "{} · {}{}{}",
-            fm.omoney(c.arpu),
-            fm.omoney(c.arpu_monthly),
-            fm.t("/mo", "/мес"),
-            if w {
-                format!(
-                    " · {} {}",
-                    format::group(c.active, fm.lang),
-                    fm.t("active customers", "активных клиентов")
+        vec![if c.arpu.is_none() {
+            Span::styled(
+                fm.t(
+                    "— no active customer is assigned here",
+                    "— нет закреплённых активных клиентов",
                 )
-            } else {
-                String::new()
-            }
-        ))],
+                .to_string(),
+                t.dim,
+            )
+        } else {
+            raw(format!(
+                "{} · {}{}{}",
+                fm.omoney(c.arpu),
+                fm.omoney(c.arpu_monthly),
+                fm.t("/mo", "/мес"),
+                if w {
+                    format!(
+                        " · {} {}",
+                        format::group(c.active, fm.lang),
+                        fm.t("active customers", "активных клиентов")
+                    )
+                } else {
+                    String::new()
+                }
+            ))
+        }],
     );
     let after_sale = item(
         fm.t("After sale", "После прод."),
