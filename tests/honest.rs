@@ -248,6 +248,8 @@ fn no_pane_claims_a_figure_its_data_cannot_give() {
         "✓ nothing to warn about",
         "✓ поводов для тревоги нет",
         "✓ замечаний нет",
+        "— of target",
+        "— плана",
     ];
     for lang in [Lang::En, Lang::Ru] {
         for pane in Pane::ALL {

@@ -282,13 +282,18 @@ pub const CATALOGUE: &[Kpi] = &[
         paths: &["pipeline.forecast", "pipeline.forecast_vs_target"],
         clear: |k| k.pipeline.forecast_vs_target = None,
         value: |k| cents(k.pipeline.forecast),
-        text: |k, w| {
-            format!(
+        text: |k, w| match k.pipeline.forecast_vs_target {
+            Some(share) => format!(
                 "{} ({} {})",
                 w.m(k.pipeline.forecast),
-                w.p(k.pipeline.forecast_vs_target),
+                w.p(Some(share)),
                 w.t("of target", "плана")
-            )
+            ),
+            None => format!(
+                "{} ({})",
+                w.m(k.pipeline.forecast),
+                w.t("no target to compare with", "плана для сравнения нет")
+            ),
         },
     },
     Kpi {
@@ -463,12 +468,14 @@ pub const CATALOGUE: &[Kpi] = &[
         paths: &["pipeline.value.now"],
         clear: none,
         value: |k| cents(k.pipeline.value.now),
-        text: |k, w| {
-            format!(
+        // The change needs the pipeline a period before, which needs the stage history.
+        text: |k, w| match k.pipeline.value_change {
+            Some(_) => format!(
                 "{} {}",
                 w.m(k.pipeline.value.now),
                 format::change(k.pipeline.value_change)
-            )
+            ),
+            None => w.m(k.pipeline.value.now),
         },
     },
     Kpi {

@@ -391,9 +391,13 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
             lang.t("Pipeline value", "Объём воронки"),
             vec![Span::raw(c.money(pl.value.now))],
             {
-                let mut v = vec![Span::raw(" "), trend(pl.value_change, true, t)];
-                if wide && trend_known {
-                    v.push(dim(format!(" {prev} {}", c.money(pl.value.prev))));
+                // The change needs the pipeline a period before (the stage history).
+                let mut v = Vec::new();
+                if trend_known {
+                    v.extend([Span::raw(" "), trend(pl.value_change, true, t)]);
+                    if wide {
+                        v.push(dim(format!(" {prev} {}", c.money(pl.value.prev))));
+                    }
                 }
                 v
             },
@@ -420,22 +424,22 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
             lang.t("Forecast", "Прогноз с воронкой"),
             vec![Span::raw(c.money(pl.forecast))],
             {
-                let below = pl.forecast_vs_target.is_some_and(|r| r < 1.0);
-                vec![
-                    Span::raw(" "),
-                    if below {
-                        Span::styled("!", t.bad)
-                    } else if pl.forecast_vs_target.is_some() {
-                        Span::styled("✓", t.good)
-                    } else {
-                        Span::raw("")
-                    },
-                    Span::raw(format!(
-                        "{} {}",
-                        format::percent(pl.forecast_vs_target),
-                        lang.t("of target", "плана")
-                    )),
-                ]
+                match pl.forecast_vs_target {
+                    Some(share) => vec![
+                        Span::raw(" "),
+                        if share < 1.0 {
+                            Span::styled("!", t.bad)
+                        } else {
+                            Span::styled("✓", t.good)
+                        },
+                        Span::raw(format!(
+                            "{} {}",
+                            format::percent(Some(share)),
+                            lang.t("of target", "плана")
+                        )),
+                    ],
+                    None => vec![dim(format!(" {}", lang.t("no plan", "плана нет")))],
+                }
             },
         ),
     ];
