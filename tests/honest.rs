@@ -450,3 +450,35 @@ fn check_lists_what_the_file_lacks_and_what_distorts() {
         "{lost}"
     );
 }
+
+#[test]
+fn an_empty_new_period_shows_counts_without_dashes_to_compare_with() {
+    // The example's December: plans end in November, nothing sold or logged yet. A count
+    // with no target reads "0 (no plan)", not "0 of —"; no inquiries is not "0 of 0 over".
+    let example = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/kpi.db.example"));
+    let today = common::day("2026-12-01");
+    let december = Period::containing(PeriodKind::Month, today);
+    for lang in [Lang::En, Lang::Ru] {
+        for pane in Pane::ALL {
+            for (w, h) in [(80, 24), (200, 50)] {
+                let a = app_on(example, december, today, pane, lang);
+                let screen = render(&a, w, h);
+                for c in ["of — ", "из — ", "0 of 0", "0 из 0"] {
+                    // The revenue line names why its target is missing; a rate of nothing
+                    // reads "— 0 of 0": no figure, and why.
+                    let lines = screen.lines().filter(|l| {
+                        l.contains(c)
+                            && !l.contains(&format!("— {c}"))
+                            && !l.contains("(no plan)")
+                            && !l.contains("(нет плана)")
+                    });
+                    let bad: Vec<&str> = lines.collect();
+                    assert!(
+                        bad.is_empty(),
+                        "{pane:?} {lang:?} {w}×{h}: {c:?} in {bad:#?}\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -112,6 +112,9 @@ impl Words<'_> {
     fn f(&self, v: Option<f64>) -> String {
         format::decimal_in(v, self.lang)
     }
+    fn no_plan(&self) -> &'static str {
+        self.t("no plan for this period", "нет плана на период")
+    }
     fn p(&self, v: Option<f64>) -> String {
         format::percent(v)
     }
@@ -624,13 +627,16 @@ pub const CATALOGUE: &[Kpi] = &[
         value: |k| Some(k.activity.calls.now as f64),
         text: |k, w| {
             let a = &k.activity;
-            format!(
-                "{} {} {} ({})",
-                w.n(a.calls.now),
-                w.of(),
-                w.on(k.targets.calls),
-                w.p(a.calls_attainment)
-            )
+            match k.targets.calls {
+                Some(target) => format!(
+                    "{} {} {} ({})",
+                    w.n(a.calls.now),
+                    w.of(),
+                    w.n(target),
+                    w.p(a.calls_attainment)
+                ),
+                None => format!("{} ({})", w.n(a.calls.now), w.no_plan()),
+            }
         },
     },
     Kpi {
@@ -654,11 +660,14 @@ pub const CATALOGUE: &[Kpi] = &[
         value: |k| Some(k.activity.meetings.now as f64),
         text: |k, w| {
             let a = &k.activity;
+            let Some(target) = k.targets.meetings else {
+                return format!("{} ({})", w.n(a.meetings.now), w.no_plan());
+            };
             format!(
                 "{} {} {} ({}){}",
                 w.n(a.meetings.now),
                 w.of(),
-                w.on(k.targets.meetings),
+                w.n(target),
                 w.p(a.meetings_attainment),
                 if a.meetings_below_minimum {
                     w.t(" ! below minimum", " ! ниже минимума")
@@ -928,6 +937,23 @@ pub const CATALOGUE: &[Kpi] = &[
         value: |k| k.customers.ltv.map(|v| v as f64),
         text: |k, w| {
             let c = &k.customers;
+            if c.ltv.is_none() {
+                // Its parts are known to exist (`needs`), but this scope has none to use.
+                return format!(
+                    "— {}",
+                    if c.arpu.is_none() {
+                        w.t(
+                            "no active customer is assigned here (customer.rep_id)",
+                            "нет закреплённых активных клиентов (customer.rep_id)",
+                        )
+                    } else {
+                        w.t(
+                            "no won deal in the period to take a margin from",
+                            "нет выигранных сделок за период, не из чего взять маржу",
+                        )
+                    }
+                );
+            }
             format!(
                 "{} · {}{}{}",
                 w.om(c.ltv),

@@ -1038,3 +1038,34 @@ fn huge_amounts_written_with_sql_saturate_instead_of_wrapping() {
     assert!(r.teams.iter().all(|t| t.kpis.revenue.now >= 0));
     assert!(r.locations.iter().all(|l| l.revenue.now >= 0));
 }
+
+#[test]
+fn figures_blank_for_want_of_a_plan_or_customers_say_so_in_their_text() {
+    // Calls logged without a plan; no customer assigned (no ARPU, hence no LTV).
+    let mut k = Kpis::default();
+    k.activity.calls.now = 12;
+    k.activity.meetings.now = 3;
+    let text = |k: &Kpis, key: &str, lang| {
+        let def = catalogue::kpi(key).unwrap();
+        (def.text)(
+            k,
+            &catalogue::Words {
+                currency: "RUB",
+                lang,
+            },
+        )
+    };
+    for lang in [crate::format::Lang::En, crate::format::Lang::Ru] {
+        let plan = lang.t("no plan for this period", "нет плана на период");
+        assert_eq!(text(&k, "calls", lang), format!("12 ({plan})"));
+        assert_eq!(text(&k, "meetings", lang), format!("3 ({plan})"));
+        for key in ["arpu", "ltv"] {
+            let t = text(&k, key, lang);
+            assert!(t.starts_with("— ") && t.contains("customer.rep_id"), "{t}");
+        }
+    }
+    // With a plan, the count is shown against it.
+    k.targets.calls = Some(20);
+    k.activity.calls_attainment = Some(0.6);
+    assert_eq!(text(&k, "calls", crate::format::Lang::En), "12 of 20 (60%)");
+}

@@ -369,6 +369,11 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     let of = lang.t("of", "из");
     let calls_known = k.knows("calls");
     let count = |key: &str, v: i64| widgets::known_count(k, key, v, lang);
+    // "12 of 20", or "12 (no plan)": a missing target is not a dash to compare with.
+    let against = |key: &str, v: i64, target: Option<i64>| match target {
+        Some(target) => format!("{} {of} {} ", count(key, v), n(target)),
+        None => format!("{} ({}) ", count(key, v), lang.t("no plan", "плана нет")),
+    };
     let mut line1 = if !calls_known {
         // No calls or meetings recorded: no counts, no targets, no trends to show.
         vec![
@@ -380,11 +385,7 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     } else {
         vec![
             Span::styled(format!(" {} ", lang.t("Calls", "Звонки")), t.title),
-            Span::raw(format!(
-                "{} {of} {} ",
-                count("calls", a.calls.now),
-                widgets::opt_count(k.targets.calls, lang)
-            )),
+            Span::raw(against("calls", a.calls.now, k.targets.calls)),
             trend(
                 change(a.calls.now, a.calls.prev).filter(|_| calls_known),
                 true,
@@ -392,11 +393,7 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             ),
             Span::raw(" · "),
             Span::styled(format!("{} ", lang.t("Meetings", "Встречи")), t.title),
-            Span::raw(format!(
-                "{} {of} {} ",
-                count("meetings", a.meetings.now),
-                widgets::opt_count(k.targets.meetings, lang)
-            )),
+            Span::raw(against("meetings", a.meetings.now, k.targets.meetings)),
             trend(
                 change(a.meetings.now, a.meetings.prev).filter(|_| calls_known),
                 true,
@@ -471,18 +468,27 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
             lang.t("won per 100 calls", "побед на 100 звонков")
         )),
     ];
-    let mut line3 = vec![Span::raw(if k.knows("response_minutes") {
-        format!(
-            " SLA {} {}: {} {of} {} {} · ",
-            a.sla_minutes,
-            lang.t("min", "мин"),
-            n(a.over_sla),
-            n(a.inquiries),
-            lang.t("over", "дольше"),
-        )
-    } else {
-        format!(" SLA {} {}: — · ", a.sla_minutes, lang.t("min", "мин"))
-    })];
+    let mut line3 = vec![Span::raw(
+        if k.knows("response_minutes") && a.inquiries == 0 {
+            format!(
+                " SLA {} {}: {} · ",
+                a.sla_minutes,
+                lang.t("min", "мин"),
+                lang.t("no inquiries in the period", "обращений за период нет"),
+            )
+        } else if k.knows("response_minutes") {
+            format!(
+                " SLA {} {}: {} {of} {} {} · ",
+                a.sla_minutes,
+                lang.t("min", "мин"),
+                n(a.over_sla),
+                n(a.inquiries),
+                lang.t("over", "дольше"),
+            )
+        } else {
+            format!(" SLA {} {}: — · ", a.sla_minutes, lang.t("min", "мин"))
+        },
+    )];
     if a.unanswered > 0 {
         line3.push(Span::raw(format!(
             "{} {} · ",
