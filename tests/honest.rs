@@ -463,7 +463,8 @@ fn an_empty_new_period_shows_counts_without_dashes_to_compare_with() {
             for (w, h) in [(80, 24), (200, 50)] {
                 let a = app_on(example, december, today, pane, lang);
                 let screen = render(&a, w, h);
-                for c in ["of — ", "из — ", "0 of 0", "0 из 0"] {
+                for c in ["of — ", "из — ", "0 of 0", "0 из 0", "units 0 —", "шт. 0 —"]
+                {
                     // The revenue line names why its target is missing; a rate of nothing
                     // reads "— 0 of 0": no figure, and why.
                     let lines = screen.lines().filter(|l| {

@@ -286,10 +286,13 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Repor
         .map(|p| format!("{:.0}%", p * 100.0))
         .unwrap_or_else(|| "—".into());
     let mut spans = vec![Span::raw(format!(
-        " {} {} {} · {} {} · {} {} · {} {} · ",
+        " {} {}{} · {} {} · {} {} · {} {} · ",
         lang.t("units", "шт."),
         format::group(k.units.now, lang),
-        format::percent(k.units_attainment),
+        // Without a units target there is no share to give (the line above says why).
+        k.units_attainment
+            .map(|a| format!(" {}", format::percent(Some(a))))
+            .unwrap_or_default(),
         lang.t("deals", "сделок"),
         k.won_deals.now,
         lang.t("margin", "маржа"),
