@@ -17,20 +17,34 @@ fn tmux_available() -> bool {
     tmux::available()
 }
 
-/// A seeded database whose data reaches today, in `dir`.
-fn seeded(dir: &Path) -> PathBuf {
-    let db = dir.join("kpi.db");
+/// Runs the binary on `db` with `args` (no config file) and insists that it succeeds.
+fn salesboard(db: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new(bin())
         .env("SALESBOARD_CONFIG", "/nonexistent")
-        .args(["--db"])
-        .arg(&db)
-        .args(["seed", "--reps", "6", "--teams", "2", "--months", "3"])
+        .arg("--db")
+        .arg(db)
+        .args(args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Logs a five-minute call for `rep` from another process.
+fn add_call(db: &Path, rep: &str) {
+    salesboard(db, &["add", "call", "--rep", rep, "--duration", "5"]);
+}
+
+/// A seeded database whose data reaches today, in `dir`.
+fn seeded(dir: &Path) -> PathBuf {
+    let db = dir.join("kpi.db");
+    salesboard(
+        &db,
+        &["seed", "--reps", "6", "--teams", "2", "--months", "3"],
     );
     db
 }
@@ -129,18 +143,7 @@ fn walk_every_pane_see_a_write_from_another_process_and_quit_restored() {
         .trim()
         .to_string();
     for _ in 0..3 {
-        let out = Command::new(bin())
-            .env("SALESBOARD_CONFIG", "/nonexistent")
-            .arg("--db")
-            .arg(&db)
-            .args(["add", "call", "--rep", &name, "--duration", "5"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        add_call(&db, &name);
     }
     let start = Instant::now();
     let after = t.wait_for(3, "the new calls on the open board", |s| {
@@ -372,13 +375,7 @@ fn demo_leaves_nothing_behind_however_it_ends() {
 
 /// The first rep of a seeded database, by exporting reps.
 fn a_rep(db: &Path) -> String {
-    let out = Command::new(bin())
-        .env("SALESBOARD_CONFIG", "/nonexistent")
-        .arg("--db")
-        .arg(db)
-        .args(["export", "reps"])
-        .output()
-        .unwrap();
+    let out = salesboard(db, &["export", "reps"]);
     let text = String::from_utf8(out.stdout).unwrap();
     text.lines()
         .nth(1)
@@ -639,20 +636,12 @@ fn seeded_until_last_month(dir: &Path) -> PathBuf {
     let first = chrono::Local::now().date_naive().with_day(1).unwrap();
     let until = first - chrono::Duration::days(1);
     let db = dir.join("kpi.db");
-    let out = Command::new(bin())
-        .env("SALESBOARD_CONFIG", "/nonexistent")
-        .args(["--db"])
-        .arg(&db)
-        .args([
-            "seed", "--reps", "6", "--teams", "2", "--months", "3", "--until",
-        ])
-        .arg(until.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let until = until.to_string();
+    salesboard(
+        &db,
+        &[
+            "seed", "--reps", "6", "--teams", "2", "--months", "3", "--until", &until,
+        ],
     );
     db
 }
@@ -703,18 +692,7 @@ fn on_the_first_morning_of_a_month_the_header_and_every_figure_agree() {
         let before = pane_body(&first);
 
         // Someone logs today's first call from another process.
-        let out = Command::new(bin())
-            .env("SALESBOARD_CONFIG", "/nonexistent")
-            .arg("--db")
-            .arg(&db)
-            .args(["add", "call", "--rep", &name, "--duration", "5"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        add_call(&db, &name);
         // The board refreshes (the notice about an empty month goes)…
         let after = t.wait_for(5, "the refresh after the call", |s| !s.contains(why));
         // …but the header still names last month, and every figure under it is last
