@@ -447,6 +447,9 @@ fn a_form_cut_off_by_sighup_comes_back_as_a_draft() {
     t.keys(&["a", "Down", "Down", "Enter"]); // satisfaction score
     t.wait_for(3, "the survey form", |s| s.contains("Workload"));
     t.keys(&["-l", "Незаконченный ввод"]);
+    // The hang-up comes after the board has taken the typing in (a dropped link does not
+    // race the keystrokes that went before it).
+    t.wait_for(3, "the typed text", |s| s.contains("Незаконченный ввод"));
     let pid = std::fs::read_to_string(&pidfile)
         .unwrap()
         .trim()

@@ -283,6 +283,8 @@ async fn main_loop(opts: Options, access: Access, why: Option<String>) -> Result
         }
         let until_minute = 60 - (chrono::Utc::now().timestamp().rem_euclid(60)) as u64;
         tokio::select! {
+            // Keys already read come before a signal: what was typed is in the draft.
+            biased;
             ev = ev_rx.recv() => {
                 // The reader stops only when reading the terminal failed: it is gone.
                 let Some(ev) = ev else {
