@@ -270,9 +270,9 @@ pub fn report_from(
 }
 
 /// Applies the access list: teams and reps the user may not see are dropped before any
-/// name is matched (so messages never name them), and with them every row of theirs, so
-/// that nothing computed from the rows (the data coverage, what counts as "no data")
-/// depends on teams the user may not see.
+/// name is matched (so messages never name them), and with them every row of theirs
+/// (customers aside, see below), so that nothing computed from the rows (the data
+/// coverage, what counts as "no data") depends on teams the user may not see.
 fn restrict(data: &mut crate::store::Dataset, permit: &crate::store::Permit) {
     data.teams.retain(|t| permit.sees_team(t.id));
     for t in &mut data.teams {
@@ -291,7 +291,9 @@ fn restrict(data: &mut crate::store::Dataset, permit: &crate::store::Permit) {
     data.plans.retain(|p| sees(&p.owner_id));
     data.team_plans.retain(|p| permit.sees_team(p.owner_id));
     data.activity_days.retain(|a| sees(&a.rep_id));
-    data.customers.retain(|c| c.rep_id.is_none_or(|r| sees(&r)));
+    // Customers stay: acquisition spending is spread over every new customer, so a team's
+    // CAC is the same whoever looks at it. Their own figures count only for their reps'
+    // scopes, and the data coverage counts only customers of reps that may be seen.
     data.surveys.retain(|x| sees(&x.rep_id));
     data.knowledge.retain(|x| sees(&x.rep_id));
     data.inquiries.retain(|q| sees(&q.rep_id));

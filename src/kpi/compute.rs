@@ -72,6 +72,15 @@ struct Index<'a> {
 /// reps a team's report prepares: every scope is judged against the same data).
 fn coverage(data: &Dataset, ctx: &Ctx, cur: (Timestamp, Timestamp)) -> Coverage {
     let period = ctx.period;
+    // Customers of reps the data holds, and those nobody owns (a dataset limited by the
+    // access list keeps other teams' customers for spreading acquisition cost only).
+    let reps: HashSet<RepId> = data.reps.iter().map(|r| r.id).collect();
+    let reps = &reps;
+    let customers = || {
+        data.customers
+            .iter()
+            .filter(move |c| c.rep_id.is_none_or(|r| reps.contains(&r)))
+    };
     let mut c = Coverage {
         deals: data.deals.len() as i64,
         surveys: data
@@ -96,12 +105,8 @@ fn coverage(data: &Dataset, ctx: &Ctx, cur: (Timestamp, Timestamp)) -> Coverage 
             .count() as i64,
         inquiries: data.inquiries.len() as i64,
         invoices: data.invoices.len() as i64,
-        customers: data.customers.len() as i64,
-        churned_customers: data
-            .customers
-            .iter()
-            .filter(|c| c.churned_on.is_some())
-            .count() as i64,
+        customers: customers().count() as i64,
+        churned_customers: customers().filter(|c| c.churned_on.is_some()).count() as i64,
         calls_and_meetings: data.activity_days.iter().fold(0i64, |n, a| {
             n.saturating_add(a.calls).saturating_add(a.meetings)
         }),

@@ -760,6 +760,41 @@ mod tests {
     }
 
     #[test]
+    fn a_teams_cac_is_the_same_for_its_manager_as_for_an_admin() {
+        use crate::period::{Period, PeriodKind};
+        let (_d, mut s) = store();
+        // November's 900 of acquisition spending brought one customer to each team.
+        s.conn()
+            .execute_batch(
+                "INSERT INTO customer(id, name, rep_id, acquired_on) VALUES
+                   (1, 'Московский дом', 1, '2026-11-05'),
+                   (2, 'Невский завод', 3, '2026-11-06');
+                 INSERT INTO acquisition_cost(spent_on, amount) VALUES ('2026-11-10', 90000);
+                 INSERT INTO deal(rep_id, customer_id, amount, created_at) VALUES
+                   (1, 1, 1000, 1793000000), (3, 2, 1000, 1793000000);",
+            )
+            .unwrap();
+        let admin = as_uid(1000);
+        s.grant(&admin, "1000", "admin", &[]).unwrap();
+        s.grant(&admin, "2000", "manager", &["Москва".into()])
+            .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let november = Period::containing(PeriodKind::Month, today);
+        let cac = |uid: u32| {
+            let p = s.permit_for(uid).unwrap();
+            let r =
+                crate::engine::build_for(&s, &p, november, today, Some("Москва"), None).unwrap();
+            (r.total.customers.cac, r.total.customers.acquisition_cost)
+        };
+        assert_eq!(
+            cac(1000),
+            (Some(45000), 45000),
+            "half of it, for one customer"
+        );
+        assert_eq!(cac(2000), cac(1000));
+    }
+
+    #[test]
     fn the_last_admin_stays_while_others_are_listed_and_bad_grants_are_named() {
         let (_d, mut s) = store();
         let admin = as_uid(1000);
