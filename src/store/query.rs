@@ -179,7 +179,7 @@ fn merge_sorted<T, K: Ord>(
 }
 
 /// The teams a permit sees, as the JSON list `json_each` reads (NULL: every team).
-fn teams_json(permit: &super::Permit) -> Option<String> {
+pub(super) fn teams_json(permit: &super::Permit) -> Option<String> {
     permit
         .teams
         .as_ref()

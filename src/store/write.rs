@@ -232,27 +232,47 @@ impl Store {
         })
     }
 
-    /// Finds a customer by exact name (any case), `#id`, or a unique part of the name.
-    fn resolve_customer(&self, text: &str) -> Result<Option<i64>> {
+    /// Finds a customer by exact name (any case), `#id`, or a unique part of the name,
+    /// among those `actor` may enter data for (like the forms' picker): another team's
+    /// customer is unknown, so neither its existence nor a second match gives it away.
+    fn resolve_customer(&self, actor: &Actor, text: &str) -> Result<Option<i64>> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(None);
         }
+        // Someone not on the list is refused when writing; until then, search everything.
+        let teams = self
+            .permit_for(actor.uid)
+            .ok()
+            .and_then(|p| super::query::teams_json(&p));
+        // Parameter `n` holds the teams (NULL: every team).
+        let may = |n: u8| {
+            format!(
+                "(?{n} IS NULL OR c.rep_id IS NULL OR c.rep_id IN
+                  (SELECT id FROM rep WHERE team_id IN (SELECT value FROM json_each(?{n}))))"
+            )
+        };
         if let Some(id) = t.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
             let hit: Option<i64> = self
                 .conn
-                .query_row("SELECT id FROM customer WHERE id = ?1", [id], |r| r.get(0))
+                .query_row(
+                    &format!("SELECT id FROM customer c WHERE id = ?1 AND {}", may(2)),
+                    params![id, teams],
+                    |r| r.get(0),
+                )
                 .optional()?;
             return hit.map(Some).ok_or_else(|| {
                 StoreError::Invalid(Validation::new("customer", format!("no customer #{id}")))
             });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name FROM customer WHERE lower(name) = lower(?1)
-             UNION ALL SELECT id, name FROM customer WHERE instr(lower(name), lower(?1)) > 0 LIMIT 6",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, name FROM customer c WHERE lower(name) = lower(?1) AND {may}
+             UNION ALL SELECT id, name FROM customer c
+               WHERE instr(lower(name), lower(?1)) > 0 AND {may} LIMIT 6",
+            may = may(2)
+        ))?;
         let hits: Vec<(i64, String)> = stmt
-            .query_map([t], |r| Ok((r.get(0)?, r.text(1)?)))?
+            .query_map(params![t, teams], |r| Ok((r.get(0)?, r.text(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         // SQLite's lower() only folds ASCII; compare again with Unicode folding.
         let lower = t.to_lowercase();
@@ -269,9 +289,11 @@ impl Store {
             [one] => Ok(Some(*one)),
             [] => {
                 // Unicode names: scan when the ASCII-only SQL match found nothing.
-                let mut stmt = self.conn.prepare_cached("SELECT id, name FROM customer")?;
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(&format!("SELECT id, name FROM customer c WHERE {}", may(1)))?;
                 let found: Vec<i64> = stmt
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.text(1)?)))?
+                    .query_map([&teams], |r| Ok((r.get::<_, i64>(0)?, r.text(1)?)))?
                     .filter_map(|r| r.ok())
                     .filter(|(_, n)| n.to_lowercase().contains(&lower))
                     .map(|(id, _)| id)
@@ -370,7 +392,7 @@ impl Store {
         } else {
             field("outcome", new.outcome.parse::<Outcome>())?
         };
-        let customer = self.resolve_customer(&new.customer)?;
+        let customer = self.resolve_customer(actor, &new.customer)?;
         let note = crate::text::clean(new.note.trim()).into_owned();
         Ok(ActivityRow {
             rep,
@@ -699,7 +721,7 @@ impl Store {
             });
         }
         let rep = self.resolve_rep(&new.rep)?;
-        let customer = self.resolve_customer(&new.customer)?;
+        let customer = self.resolve_customer(actor, &new.customer)?;
         let channel = if new.channel.trim().is_empty() {
             InquiryChannel::Email
         } else {
