@@ -164,6 +164,42 @@ pub fn local_time(at: Timestamp) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// When an alert happened (`20.11 14:30`, local time), or the period it is about for
+/// alerts on the period's figures as a whole (`Nov 2026`, `W48 2026`, `20.11`).
+pub fn alert_when(a: &crate::kpi::Alert, lang: Lang) -> String {
+    use crate::period::PeriodKind as K;
+    match a.period {
+        Some(p) if matches!(p.kind, K::Day | K::Range) => p.short(lang),
+        // A week belongs to its ISO year (the week of 30.12.2024 is W01 2025).
+        Some(p) if p.kind == K::Week => {
+            use chrono::Datelike;
+            format!("{} {}", p.short(lang), p.start.iso_week().year())
+        }
+        Some(p) => format!("{} {}", p.short(lang), p.start.format("%Y")),
+        None => chrono::DateTime::from_timestamp(a.at, 0)
+            .map(|d| {
+                d.with_timezone(&chrono::Local)
+                    .format("%d.%m %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "—".into()),
+    }
+}
+
+/// A funnel stage's name in the language.
+pub fn stage_name(stage: &str, lang: Lang) -> &str {
+    match (stage, lang) {
+        (_, Lang::En) => stage,
+        ("lead", Lang::Ru) => "лид",
+        ("qualified", Lang::Ru) => "квалиф.",
+        ("proposal", Lang::Ru) => "КП",
+        ("negotiation", Lang::Ru) => "переговоры",
+        ("won", Lang::Ru) => "победа",
+        ("lost", Lang::Ru) => "проигрыш",
+        (other, Lang::Ru) => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

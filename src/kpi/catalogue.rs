@@ -11,8 +11,8 @@
 //! screen shows "—" with the reason ([`Source::missing`]).
 
 use super::figures::Kpis;
+use crate::format::stage_name;
 use crate::format::{self, Lang};
-use crate::report::stage_name;
 use serde::Serialize;
 
 pub use crate::model::Source;

@@ -213,7 +213,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         let text = Line::from(vec![
             Span::styled("› ", t.key),
             Span::styled(
-                format!("{} ", crate::report::alert_when(a, app.lang)),
+                format!("{} ", crate::format::alert_when(a, app.lang)),
                 t.dim,
             ),
             Span::styled("! ", t.bad),
@@ -343,7 +343,7 @@ fn draw_table(
         .iter()
         .map(|a| {
             let mut cells = vec![
-                Line::from(crate::report::alert_when(a, app.lang)),
+                Line::from(crate::format::alert_when(a, app.lang)),
                 Line::from(Span::styled("!", t.bad)),
                 Line::from(widgets::fit(kind_words(a.kind, lang), kind_w as usize)),
                 Line::from(widgets::fit(&who(a, app), rep_w as usize)),

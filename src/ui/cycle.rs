@@ -5,9 +5,9 @@
 use super::theme::Theme;
 use super::widgets::{self, flag, trend};
 use crate::app::{App, SortKey};
+use crate::format::stage_name;
 use crate::format::{self, Lang};
 use crate::kpi::{Kpis, Report, StageTime};
-use crate::report::stage_name;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
