@@ -289,6 +289,12 @@ impl Source {
         }
     }
 
+    /// "no plan": the short form of [`Source::Plans`]' reason, for a figure set beside a
+    /// target that does not exist ("12 (no plan)").
+    pub fn no_plan(lang: crate::format::Lang) -> &'static str {
+        lang.t("no plan", "нет плана")
+    }
+
     /// Why a KPI that needs these rows shows "—": what is missing, and where it would go.
     pub fn missing(self, lang: crate::format::Lang) -> &'static str {
         match self {

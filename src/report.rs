@@ -465,11 +465,9 @@ pub fn render_text(r: &Report, note: Option<&str>, markdown: bool, lang: Lang) -
         out.push_str(&table(&h, &rows));
     }
     out.push_str(&heading(&format!("Alerts ({})", r.alerts.len())));
-    let not_judged = crate::kpi::AlertKind::not_judged(&r.total);
-    if r.alerts.is_empty() && not_judged.is_empty() {
-        out.push_str("✓ nothing to warn about\n");
-    } else if r.alerts.is_empty() {
-        out.push_str("No alert from the rules that have their data.\n");
+    if r.alerts.is_empty() {
+        out.push_str(crate::kpi::AlertKind::none_text(&r.total, lang).0);
+        out.push('\n');
     }
     if let Some(text) = crate::kpi::AlertKind::not_judged_text(&r.total, lang) {
         out.push_str(&format!("— {text}\n"));

@@ -52,33 +52,50 @@ impl AlertKind {
         AlertKind::LowLtvToCac,
     ];
 
-    /// The kinds of source rows the rule needs to judge anything: without them "no alert"
-    /// is not "nothing to warn about".
-    pub fn needs(self) -> &'static [crate::model::Source] {
-        use crate::model::Source as S;
+    /// The catalogue KPIs the rule reads: it can judge a scope only when each of them has
+    /// its data there (without them "no alert" is not "nothing to warn about"). Meetings
+    /// are judged against the plan's meetings target, which comes with the revenue target.
+    pub fn kpis(self) -> &'static [&'static str] {
         match self {
-            AlertKind::BehindPace => &[S::Deals, S::Plans],
-            AlertKind::LowWinRate => &[S::Deals, S::LossStage],
-            AlertKind::SlowCycle => &[S::Deals],
-            AlertKind::BurnoutRisk => &[S::Surveys],
-            AlertKind::OverdueInvoices => &[S::Invoices],
-            AlertKind::ResponseOverSla => &[S::Inquiries],
-            AlertKind::MeetingsBelowMinimum => &[S::Activities, S::Plans],
-            AlertKind::KnowledgeBelowMinimum => &[S::Tests],
-            AlertKind::FewWinsPerCall => &[S::Deals, S::Activities],
-            AlertKind::CustomersNotContacted => &[S::Activities, S::Customers],
-            AlertKind::LowLtvToCac => &[S::Deals, S::Customers, S::CostOfGoods, S::AcquisitionCost],
+            AlertKind::BehindPace => &["behind_pace"],
+            AlertKind::LowWinRate => &["opportunity_to_win"],
+            AlertKind::SlowCycle => &["cycle_days"],
+            AlertKind::BurnoutRisk => &["satisfaction"],
+            AlertKind::OverdueInvoices => &["receivables"],
+            AlertKind::ResponseOverSla => &["response_minutes"],
+            AlertKind::MeetingsBelowMinimum => &["meetings", "revenue_target"],
+            AlertKind::KnowledgeBelowMinimum => &["knowledge"],
+            AlertKind::FewWinsPerCall => &["won_per_100_calls"],
+            AlertKind::CustomersNotContacted => &["engagement"],
+            AlertKind::LowLtvToCac => &["ltv"],
         }
     }
 
-    /// The rules that cannot judge the scope of `k` for lack of rows (the kinds its KPIs
-    /// lack).
+    /// The rules that cannot judge the scope of `k` for lack of data.
     pub fn not_judged(k: &super::Kpis) -> Vec<AlertKind> {
-        let missing: Vec<crate::model::Source> = k.no_data.values().flatten().copied().collect();
         AlertKind::ALL
             .into_iter()
-            .filter(|a| a.needs().iter().any(|s| missing.contains(s)))
+            .filter(|a| a.kpis().iter().any(|key| !k.knows(key)))
             .collect()
+    }
+
+    /// What to say when the scope of `k` has no alert: a ✓ only when every rule could
+    /// judge it (the flag says which). One wording for the pane, the card and the report.
+    pub fn none_text(k: &super::Kpis, lang: crate::format::Lang) -> (&'static str, bool) {
+        if AlertKind::not_judged(k).is_empty() {
+            (
+                lang.t("✓ nothing to warn about", "✓ поводов для тревоги нет"),
+                true,
+            )
+        } else {
+            (
+                lang.t(
+                    "No alert from the rules that have their data.",
+                    "Правила, для которых есть данные, сигналов не дали.",
+                ),
+                false,
+            )
+        }
     }
 
     /// "not judged, no data: burnout risk, meetings below minimum" for the rules that

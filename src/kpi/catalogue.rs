@@ -113,7 +113,7 @@ impl Words<'_> {
         format::decimal_in(v, self.lang)
     }
     fn no_plan(&self) -> &'static str {
-        self.t("no plan for this period", "нет плана на период")
+        Source::Plans.missing(self.lang)
     }
     fn p(&self, v: Option<f64>) -> String {
         format::percent(v)
@@ -292,11 +292,7 @@ pub const CATALOGUE: &[Kpi] = &[
                 w.p(Some(share)),
                 w.t("of target", "плана")
             ),
-            None => format!(
-                "{} ({})",
-                w.m(k.pipeline.forecast),
-                w.t("no target to compare with", "плана для сравнения нет")
-            ),
+            None => format!("{} ({})", w.m(k.pipeline.forecast), w.no_plan()),
         },
     },
     Kpi {

@@ -372,7 +372,7 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &Report) {
     // "12 of 20", or "12 (no plan)": a missing target is not a dash to compare with.
     let against = |key: &str, v: i64, target: Option<i64>| match target {
         Some(target) => format!("{} {of} {} ", count(key, v), n(target)),
-        None => format!("{} ({}) ", count(key, v), lang.t("no plan", "плана нет")),
+        None => format!("{} ({}) ", count(key, v), crate::kpi::Source::no_plan(lang)),
     };
     let mut line1 = if !calls_known {
         // No calls or meetings recorded: no counts, no targets, no trends to show.

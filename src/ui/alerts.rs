@@ -132,6 +132,20 @@ fn not_judged_line(report: &Report, lang: Lang, t: &Theme, width: usize) -> Opti
         " — {} (i)",
         AlertKind::not_judged_text(&report.total, lang)?
     );
+    // Too long for one line: the count here, the names in the data overlay (i).
+    let text = if text.width() <= width {
+        text
+    } else {
+        let n = AlertKind::not_judged(&report.total).len() as i64;
+        format!(
+            " — {} {}",
+            format::count_of(n, lang, ("rule", "rules"), ("правило", "правила", "правил")),
+            lang.t(
+                "not judged for lack of data: see i",
+                "без проверки, нет данных: см. i"
+            )
+        )
+    };
     Some(Line::styled(widgets::fit(&text, width), t.dim))
 }
 
@@ -173,20 +187,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 lang.t(" No alerts match the filter.", " Нет сигналов по фильтру."),
                 t.dim,
             )
-        } else if blind.is_some() {
-            // No alert from the rules that have data is not "nothing to warn about".
-            Span::styled(
-                lang.t(
-                    " No alert from the rules that have their data.",
-                    " Правила, для которых есть данные, сигналов не дали.",
-                ),
-                t.base,
-            )
         } else {
-            Span::styled(
-                lang.t(" ✓ nothing to warn about", " ✓ поводов для тревоги нет"),
-                t.good,
-            )
+            // No alert from the rules that have data is not "nothing to warn about".
+            let (text, checked) = AlertKind::none_text(&report.total, lang);
+            Span::styled(format!(" {text}"), if checked { t.good } else { t.base })
         };
         let mut lines = vec![Line::from(msg)];
         lines.extend(blind);

@@ -196,17 +196,9 @@ fn history(app: &App, x: &crate::kpi::RepKpis) -> Vec<Line<'static>> {
         format!("{} ({})", lang.t("Alerts", "Сигналы"), alerts.len()),
         t.title,
     ));
-    let not_judged = crate::kpi::AlertKind::not_judged(&x.kpis);
-    if alerts.is_empty() && not_judged.is_empty() {
-        out.push(Line::styled(
-            lang.t("✓ nothing to warn about", "✓ замечаний нет"),
-            t.good,
-        ));
-    } else if alerts.is_empty() {
-        out.push(Line::raw(lang.t(
-            "none from the rules that have their data",
-            "правила, для которых есть данные, сигналов не дали",
-        )));
+    if alerts.is_empty() {
+        let (text, checked) = crate::kpi::AlertKind::none_text(&x.kpis, lang);
+        out.push(Line::styled(text, if checked { t.good } else { t.base }));
     }
     if let Some(text) = crate::kpi::AlertKind::not_judged_text(&x.kpis, lang) {
         out.push(Line::styled(format!("— {text}"), t.dim));

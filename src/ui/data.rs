@@ -107,6 +107,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             ]));
         }
     }
+    if let Some(text) = crate::kpi::AlertKind::not_judged_text(k, lang) {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            format!("{}: {text}", lang.t("Alert rules", "Правила сигналов")),
+            t.dim,
+        ));
+    }
     out.push(Line::raw(""));
     out.push(Line::styled(
         lang.t(
@@ -133,7 +140,18 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, scroll: u16) {
         app.theme.title,
     ));
     f.render_widget(Clear, body);
-    let max_scroll = (text.len() as u16).saturating_sub(body.height.saturating_sub(2));
+    // Lines wrap: count the rows they take (a word wrap may take one more per line).
+    let inner = usize::from(body.width.saturating_sub(2)).max(1);
+    let rows: usize = text
+        .iter()
+        .map(|l| match l.width() {
+            w if w <= inner => 1,
+            w => w.div_ceil(inner) + 1,
+        })
+        .sum();
+    let max_scroll = u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(body.height.saturating_sub(2));
     f.render_widget(
         Paragraph::new(text)
             .block(block)

@@ -438,7 +438,7 @@ fn draw_figures(f: &mut Frame, area: Rect, c: &Ctx, k: &Kpis, wide: bool) {
                             lang.t("of target", "плана")
                         )),
                     ],
-                    None => vec![dim(format!(" {}", lang.t("no plan", "плана нет")))],
+                    None => vec![dim(format!(" {}", crate::kpi::Source::no_plan(lang)))],
                 }
             },
         ),

@@ -235,7 +235,7 @@ fn draw_summary(f: &mut Frame, area: Rect, app: &App, report: &crate::kpi::Repor
     };
     let target = match k.targets.revenue {
         Some(v) => m(v),
-        None => lang.t("— (no plan)", "— (нет плана)").to_string(),
+        None => format!("— ({})", crate::kpi::Source::no_plan(lang)),
     };
     if !k.knows("revenue") {
         // No deal at all in the period or the one before: nothing to sum.
@@ -487,7 +487,10 @@ fn draw_chart(f: &mut Frame, area: Rect, app: &App, k: &Kpis) {
                 title.push(Span::styled(lang.t("vs target ", "и план "), t.title));
                 title.push(Span::styled("••• ", t.dim));
             } else {
-                title.push(Span::styled(lang.t("· no plan ", "· нет плана "), t.dim));
+                title.push(Span::styled(
+                    format!("· {} ", crate::kpi::Source::no_plan(lang)),
+                    t.dim,
+                ));
             }
             title
         })))
