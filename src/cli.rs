@@ -772,7 +772,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             } else {
                 return damaged(&problems, &mut out).map(|_| ExitCode::FAILURE);
             }
-            print_coverage(&mut out, &s.file_coverage()?)?;
+            write!(out, "{}", report::coverage_text(&s.file_coverage()?)).map_err(io)?;
             // Text an integration wrote that is not text: boards read it with U+FFFD in
             // place of the bad bytes; here each value is named so it can be fixed.
             let (bad, total) = s.bad_text(50)?;
@@ -871,73 +871,6 @@ fn export_to_file(s: &Store, kind: &str, dest: &std::path::Path) -> Result<usize
     tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
     tmp.persist(dest).map_err(|e| cannot(&e.error))?;
     Ok(n)
-}
-
-/// The data-coverage section of `check`: each kind of source rows, how many and for which
-/// days; for a missing kind, the KPIs that show "—" without it; for a partial one, what it
-/// distorts.
-fn print_coverage(out: &mut dyn Write, cov: &store::FileCoverage) -> Result<(), Failure> {
-    use crate::kpi::Source;
-    let lang = crate::format::Lang::En;
-    let n = |v: i64| crate::format::group(v, lang);
-    writeln!(out, "data coverage (what the figures are built from):").map_err(io)?;
-    for k in &cov.kinds {
-        let label = k.source.label(lang);
-        // Dates read from the file: checked by the schema, cleaned all the same.
-        let span = match (&k.first, &k.last) {
-            (Some(a), Some(b)) if a == b => format!("  {}", crate::text::clean(a)),
-            (Some(a), Some(b)) => {
-                format!("  {} … {}", crate::text::clean(a), crate::text::clean(b))
-            }
-            _ => String::new(),
-        };
-        let count = match k.of {
-            Some(of) => format!("{} of {}", n(k.rows), n(of)),
-            None => n(k.rows),
-        };
-        if !k.present() {
-            let blind: Vec<&str> = crate::kpi::CATALOGUE
-                .iter()
-                .filter(|d| d.needs.contains(&k.source))
-                .map(|d| d.en)
-                .collect();
-            writeln!(
-                out,
-                "  — {label:<26} none: {} show —",
-                if blind.is_empty() {
-                    "no KPI needs it alone; nothing".to_string()
-                } else {
-                    blind.join(", ")
-                }
-            )
-            .map_err(io)?;
-            continue;
-        }
-        let warning = match (k.source, k.of) {
-            (Source::LossStage, Some(of)) if k.rows < of => Some(format!(
-                "{} lost deals have no lost_from_stage and no stage history: they would count as lost at lead, so opportunity → win, lead → opportunity and stage-to-stage show — for the periods they fall in",
-                n(of - k.rows)
-            )),
-            (Source::CostOfGoods, Some(of)) if k.rows < of => Some(format!(
-                "{} won deals have no cost of goods (cost 0): margin and LTV count them at 100 % margin",
-                n(of - k.rows)
-            )),
-            (Source::Customers, Some(of)) if k.rows < of => Some(format!(
-                "{} deals name no customer: repeat customers and ARPU leave them out",
-                n(of - k.rows)
-            )),
-            (Source::StageHistory, Some(of)) if k.rows < of => Some(format!(
-                "{} deals have no stage history: time in stage and the pipeline a period before leave them out",
-                n(of - k.rows)
-            )),
-            _ => None,
-        };
-        match warning {
-            Some(w) => writeln!(out, "  ! {label:<26} {count}{span}: {w}").map_err(io)?,
-            None => writeln!(out, "  ✓ {label:<26} {count}{span}").map_err(io)?,
-        }
-    }
-    Ok(())
 }
 
 /// Writes `bytes` to a new file only its owner can read.

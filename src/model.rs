@@ -289,6 +289,17 @@ impl Source {
         }
     }
 
+    /// How `rows` of this kind (out of `of`, for a share) stand: the one rule the data
+    /// overlay and `check` mark them by.
+    pub fn mark(self, rows: i64, of: Option<i64>) -> Mark {
+        match of {
+            Some(0) => Mark::NothingToCover,
+            _ if rows == 0 => Mark::None,
+            Some(of) if rows < of && self.partial_is_a_gap() => Mark::Partial,
+            _ => Mark::Present,
+        }
+    }
+
     /// "no plan": the short form of [`Source::Plans`]' reason, for a figure set beside a
     /// target that does not exist ("12 (no plan)").
     pub fn no_plan(lang: crate::format::Lang) -> &'static str {
@@ -340,6 +351,31 @@ impl Source {
                 "every deal is of kind 'new': upsell and cross-sell are not recorded",
                 "все сделки вида «new»: допродажи и кросс-продажи не записаны",
             ),
+        }
+    }
+}
+
+/// How the rows of one kind stand (see [`Source::mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// There (for a share: on every row that should have it, or on some by nature).
+    Present,
+    /// On some rows that should have it only: figures built from it are distorted.
+    Partial,
+    /// No rows at all.
+    None,
+    /// Nothing that could have it (costs when no deal is won): neither a gap nor evidence.
+    NothingToCover,
+}
+
+impl Mark {
+    /// ✓, !, — or ·.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Mark::Present => "✓",
+            Mark::Partial => "!",
+            Mark::None => "—",
+            Mark::NothingToCover => "·",
         }
     }
 }

@@ -592,9 +592,118 @@ pub fn render_csv(r: &Report, lang: Lang) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The data-coverage section of `check`: each kind of source rows, how many and for which
+/// days; for a missing kind, the KPIs that show "—" without it; for a partial one, what it
+/// distorts.
+pub fn coverage_text(cov: &crate::store::FileCoverage) -> String {
+    use crate::model::{Mark, Source};
+    let lang = Lang::En;
+    let n = |v: i64| crate::format::group(v, lang);
+    let mut out = String::from("data coverage (what the figures are built from):\n");
+    for k in &cov.kinds {
+        let label = k.source.label(lang);
+        // Dates read from the file: checked by the schema, cleaned all the same.
+        let span = match (&k.first, &k.last) {
+            (Some(a), Some(b)) if a == b => format!("  {}", clean(a)),
+            (Some(a), Some(b)) => format!("  {} … {}", clean(a), clean(b)),
+            _ => String::new(),
+        };
+        let count = match k.of {
+            Some(of) => format!("{} of {}", n(k.rows), n(of)),
+            None => n(k.rows),
+        };
+        let mark = k.mark();
+        let symbol = mark.symbol();
+        let line = match mark {
+            Mark::None => {
+                let blind: Vec<&str> = crate::kpi::CATALOGUE
+                    .iter()
+                    .filter(|d| d.needs.contains(&k.source))
+                    .map(|d| d.en)
+                    .collect();
+                format!(
+                    "{symbol} {label:<26} none: {} show —",
+                    if blind.is_empty() {
+                        "no KPI needs it alone; nothing".to_string()
+                    } else {
+                        blind.join(", ")
+                    }
+                )
+            }
+            Mark::NothingToCover => format!("{symbol} {label:<26} {count}: nothing to cover yet"),
+            Mark::Partial => {
+                let lacking = n(k.of.unwrap_or(k.rows) - k.rows);
+                let what = match k.source {
+                    Source::LossStage => format!(
+                        "{lacking} lost deals have no lost_from_stage and no stage history: they would count as lost at lead, so opportunity → win, lead → opportunity and stage-to-stage show — for the periods they fall in"
+                    ),
+                    Source::CostOfGoods => format!(
+                        "{lacking} won deals have no cost of goods (cost 0): margin and LTV count them at 100 % margin"
+                    ),
+                    Source::Customers => format!(
+                        "{lacking} deals name no customer: repeat customers and ARPU leave them out"
+                    ),
+                    Source::StageHistory => format!(
+                        "{lacking} deals have no stage history: time in stage and the pipeline a period before leave them out"
+                    ),
+                    _ => format!("{lacking} rows lack it"),
+                };
+                format!("{symbol} {label:<26} {count}{span}: {what}")
+            }
+            Mark::Present => format!("{symbol} {label:<26} {count}{span}"),
+        };
+        out.push_str("  ");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_marks_kinds_by_the_one_rule_of_the_overlay() {
+        use crate::model::Source;
+        use crate::store::{DataKind, FileCoverage};
+        let kind = |source, rows, of| DataKind {
+            source,
+            rows,
+            of,
+            first: None,
+            last: None,
+        };
+        let text = coverage_text(&FileCoverage {
+            kinds: vec![
+                kind(Source::CostOfGoods, 0, Some(0)),
+                kind(Source::ChurnDates, 5, Some(100)),
+                kind(Source::LossStage, 10, Some(12)),
+                kind(Source::Surveys, 0, None),
+            ],
+        });
+        let line = |label: &str| {
+            text.lines()
+                .find(|l| l.contains(label))
+                .unwrap_or_else(|| panic!("{label}: {text}"))
+                .trim()
+                .to_string()
+        };
+        // No won deal to have a cost: no ✓, no warning.
+        assert!(line("cost of goods").starts_with("· "), "{text}");
+        // Most customers have not churned: that is not a gap.
+        assert!(line("churn dates").starts_with("✓ "), "{text}");
+        let lost = line("stage of lost deals");
+        assert!(
+            lost.starts_with("! ") && lost.contains(": 2 lost deals"),
+            "{text}"
+        );
+        let surveys = line("satisfaction");
+        assert!(
+            surveys.starts_with("— ") && surveys.contains("Satisfaction"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn tables_align_by_display_width() {

@@ -22,16 +22,9 @@ pub struct Kind {
 }
 
 impl Kind {
-    /// Present at all (for a share: at least one row has it, or there is nothing to
-    /// have it, like costs when no deal is won).
-    pub fn present(&self) -> bool {
-        self.rows > 0 || self.of == Some(0)
-    }
-
-    /// Present for some rows only: the figures built from it leave the others out (or,
-    /// for costs and loss stages, count them wrongly).
-    pub fn partial(&self) -> bool {
-        self.of.is_some_and(|of| self.rows > 0 && self.rows < of)
+    /// How the rows stand (✓ ! — ·).
+    pub fn mark(&self) -> crate::model::Mark {
+        self.source.mark(self.rows, self.of)
     }
 }
 

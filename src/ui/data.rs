@@ -6,6 +6,7 @@ use super::widgets;
 use crate::app::App;
 use crate::format;
 use crate::kpi::{CATALOGUE, Source};
+use crate::model::Mark;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -45,30 +46,22 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             None => n(rows),
         };
         let label = format!("{:<label_w$}", s.label(lang));
-        let partial = s.partial_is_a_gap() && of.is_some_and(|of| rows > 0 && rows < of);
-        // Nothing to cover (no won deals for cost of goods): neither a gap nor evidence.
-        let nothing = rows == 0 || of == Some(0);
+        let mark = s.mark(rows, of);
         let line = if lacking(s) {
             Line::from(vec![
                 Span::styled("— ", t.bad),
                 Span::raw(label),
                 Span::styled(format!(" {}", s.missing(lang)), t.dim),
             ])
-        } else if partial {
-            Line::from(vec![
-                Span::styled("! ", t.warn),
-                Span::raw(label),
-                Span::raw(format!(" {count}")),
-            ])
-        } else if nothing {
-            Line::from(vec![
-                Span::styled("· ", t.dim),
-                Span::raw(label),
-                Span::styled(format!(" {count}"), t.dim),
-            ])
         } else {
+            // No rows, yet no KPI of this view lacks them: nothing to cover here.
+            let (symbol, style) = match mark {
+                Mark::Present => (Mark::Present.symbol(), t.good),
+                Mark::Partial => (Mark::Partial.symbol(), t.warn),
+                Mark::None | Mark::NothingToCover => (Mark::NothingToCover.symbol(), t.dim),
+            };
             Line::from(vec![
-                Span::styled("✓ ", t.good),
+                Span::styled(format!("{symbol} "), style),
                 Span::raw(label),
                 Span::raw(format!(" {count}")),
             ])
