@@ -160,16 +160,22 @@ pub fn choose_period(
     open_latest: bool,
 ) -> Result<Chosen> {
     let note = PeriodNote::read(store, permit, asked.kind, today)?;
-    let period =
-        if open_latest && asked.kind != PeriodKind::Range && !store.has_data_in(&asked, permit)? {
-            store
-                .latest_data_day(permit, today)?
-                .filter(|d| *d < asked.start)
-                .map(|d| Period::containing(asked.kind, d))
-                .unwrap_or(asked)
-        } else {
-            asked
-        };
+    // The note has read the current period and the latest with data (of the same kind):
+    // only another period asked for needs a query of its own.
+    let period = match note {
+        Some(n) if open_latest => {
+            let has_data = if asked == n.current {
+                n.current_has_data
+            } else {
+                store.has_data_in(&asked, permit)?
+            };
+            match n.latest {
+                Some(latest) if !has_data && latest.start < asked.start => latest,
+                _ => asked,
+            }
+        }
+        _ => asked,
+    };
     Ok(Chosen { period, note })
 }
 
