@@ -961,17 +961,9 @@ pub const CATALOGUE: &[Kpi] = &[
                 } else {
                     ""
                 },
-                match (c.ltv.is_some() && c.lifetime_capped, c.lifetime_months) {
-                    (true, Some(m)) => format!(
-                        " ({} {m:.0} {})",
-                        w.t(
-                            "no churn: lifetime is the cap,",
-                            "оттока нет: срок — предел,"
-                        ),
-                        w.t("months", "мес.")
-                    ),
-                    _ => String::new(),
-                }
+                c.lifetime_note(w.lang)
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
             )
         },
     },

@@ -180,10 +180,40 @@ pub struct Customers {
     /// #26 LTV = monthly ARPU × gross margin × lifetime (1 ÷ monthly churn, capped) − CAC.
     pub lifetime_months: Option<f64>,
     /// The lifetime is the `lifetime_cap_months` setting, not a figure from data (no churn
-    /// in the period, or none recorded at all).
+    /// in the period, none recorded at all, or so little that the lifetime reaches the cap).
     pub lifetime_capped: bool,
     pub ltv: Option<Money>,
     pub ltv_to_cac: Option<f64>,
+}
+
+impl Customers {
+    /// When the lifetime behind LTV is the cap setting rather than a figure from data, what
+    /// to say about it: "no churn: lifetime is the cap, 60 months", or "low churn: …
+    /// capped at 60 months" when churn was seen but would give a longer lifetime.
+    pub fn lifetime_note(&self, lang: crate::format::Lang) -> Option<String> {
+        let months = self
+            .lifetime_months
+            .filter(|_| self.lifetime_capped && self.ltv.is_some())?;
+        Some(if self.churn_rate.is_some_and(|r| r > 0.0) {
+            format!(
+                "{} {months:.0} {}",
+                lang.t(
+                    "low churn: lifetime capped at",
+                    "отток низкий: срок ограничен"
+                ),
+                lang.t("months", "мес.")
+            )
+        } else {
+            format!(
+                "{} {months:.0} {}",
+                lang.t(
+                    "no churn: lifetime is the cap,",
+                    "оттока нет: срок — предел,"
+                ),
+                lang.t("months", "мес.")
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -1069,3 +1069,28 @@ fn figures_blank_for_want_of_a_plan_or_customers_say_so_in_their_text() {
     k.activity.calls_attainment = Some(0.6);
     assert_eq!(text(&k, "calls", crate::format::Lang::En), "12 of 20 (60%)");
 }
+
+#[test]
+fn a_capped_lifetime_says_whether_churn_was_seen() {
+    use crate::format::Lang;
+    let mut c = Customers {
+        lifetime_months: Some(60.0),
+        lifetime_capped: true,
+        ltv: Some(1000),
+        churn_rate: Some(0.0),
+        ..Customers::default()
+    };
+    assert_eq!(
+        c.lifetime_note(Lang::En).unwrap(),
+        "no churn: lifetime is the cap, 60 months"
+    );
+    // Some churn, but so little that 1 ÷ churn is beyond the cap: not "no churn".
+    c.churn_rate = Some(0.001);
+    assert_eq!(
+        c.lifetime_note(Lang::En).unwrap(),
+        "low churn: lifetime capped at 60 months"
+    );
+    // A lifetime from data needs no note.
+    c.lifetime_capped = false;
+    assert_eq!(c.lifetime_note(Lang::Ru), None);
+}

@@ -376,24 +376,17 @@ fn economics(k: &Kpis, fm: &Fmt) -> (Vec<Item>, Vec<Item>) {
         _ => {}
     }
     match c.lifetime_months {
-        Some(m) if w => {
-            ltv.push(raw(format!(
-                " · {} {:.0} {}",
-                fm.t("lifetime", "срок жизни"),
-                m,
-                fm.t("months", "мес.")
-            )));
-            if c.lifetime_capped {
-                // A setting, not a figure from data: say so.
-                ltv.push(Span::styled(
-                    fm.t(
-                        " (the cap setting: no churn seen)",
-                        " (предел из настроек: оттока нет)",
-                    ),
-                    t.dim,
-                ));
-            }
-        }
+        // A setting, not a figure from data: say so instead of the bare lifetime.
+        Some(_) if w && c.lifetime_note(fm.lang).is_some() => ltv.push(Span::styled(
+            format!(" · {}", c.lifetime_note(fm.lang).unwrap_or_default()),
+            t.dim,
+        )),
+        Some(m) if w => ltv.push(raw(format!(
+            " · {} {:.0} {}",
+            fm.t("lifetime", "срок жизни"),
+            m,
+            fm.t("months", "мес.")
+        ))),
         Some(m) if c.lifetime_capped && c.ltv.is_some() => ltv.push(Span::styled(
             format!(" · {} {m:.0}", fm.t("cap", "предел")),
             t.dim,
